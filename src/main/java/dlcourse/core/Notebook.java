@@ -1,0 +1,61 @@
+package dlcourse.core;
+
+import org.dflib.jjava.jupyter.kernel.BaseKernel;
+import org.dflib.jjava.jupyter.kernel.display.DisplayData;
+
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The bridge to the Jupyter front end: rich outputs (HTML, PNG, plotly JSON) and displays that
+ * update in place. Outside a JJava kernel (unit tests, benchmarks, a plain JVM) every call
+ * falls back to text on standard output, so library code never has to ask where it runs.
+ */
+public final class Notebook {
+
+    private Notebook() {}
+
+    /** True when this JVM is a JJava kernel serving a notebook. */
+    public static boolean inKernel() {
+        try {
+            return BaseKernel.notebookKernel() != null;
+        } catch (LinkageError e) {
+            return false; // JJava is not on the classpath
+        }
+    }
+
+    /**
+     * Shows a MIME bundle; returns its display id for {@link #update}. {@code text} is the
+     * plain-text form, shown by consoles and in text exports.
+     */
+    public static String show(String text, Map<String, Object> bundle) {
+        String id = UUID.randomUUID().toString();
+        if (inKernel()) {
+            BaseKernel.notebookKernel().getIO().display.display(displayData(id, text, bundle));
+        } else {
+            System.out.println(text);
+        }
+        return id;
+    }
+
+    /** Replaces the content of a display made by {@link #show}. Outside a kernel: does nothing. */
+    public static void update(String id, String text, Map<String, Object> bundle) {
+        if (inKernel()) {
+            BaseKernel.notebookKernel().getIO().display.updateDisplay(displayData(id, text, bundle));
+        }
+    }
+
+    /** Shows HTML (with a plain-text twin); returns the display id. */
+    public static String html(String html, String text) {
+        return show(text, Map.of("text/html", html));
+    }
+
+    private static DisplayData displayData(String id, String text, Map<String, Object> bundle) {
+        DisplayData data = new DisplayData(text);
+        bundle.forEach(data::putData);
+        // DisplayData.setDisplayId changed its signature between JJava releases; the transient
+        // key it sets is part of the Jupyter protocol and stable.
+        data.putTransientData("display_id", id);
+        return data;
+    }
+}

@@ -1,0 +1,250 @@
+package dlcourse.plot;
+
+import tech.tablesaw.plotly.components.Figure;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a tablesaw-jsplot {@link Figure} into the plotly JSON that JupyterLab draws offline
+ * ({@code application/vnd.plotly.v1+json}: {@code {"data": [...], "layout": {...}}}).
+ *
+ * <p>tablesaw 0.44 has no JSON export: {@link Figure#asJavascript} writes JavaScript object
+ * literals (unquoted keys, single quotes, HTML-escaped text, trailing commas, numbers as
+ * strings). This class reads that JavaScript back, so the figure a notebook builds with
+ * tablesaw is exactly the figure it shows, without the plotly CDN the HTML page would need.
+ */
+public final class PlotlyJson {
+
+    public static final String MIME = "application/vnd.plotly.v1+json";
+
+    private static final Pattern VAR = Pattern.compile("var\\s+(layout|trace\\d+)\\s*=\\s*");
+
+    private PlotlyJson() {}
+
+    /** The plotly bundle of a figure: plain maps and lists, ready for a MIME bundle. */
+    public static Map<String, Object> of(Figure figure) {
+        String js = figure.asJavascript("plot");
+        Map<String, Object> layout = new LinkedHashMap<>();
+        List<Object> data = new ArrayList<>();
+        Matcher m = VAR.matcher(js);
+        while (m.find()) {
+            Reader reader = new Reader(js, m.end());
+            Object value = reader.value();
+            if (m.group(1).equals("layout")) {
+                layout = asMap(value);
+            } else {
+                data.add(numericArrays(value));
+            }
+        }
+        Map<String, Object> bundle = new LinkedHashMap<>();
+        bundle.put("data", data);
+        bundle.put("layout", layout);
+        return bundle;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object value) {
+        return (Map<String, Object>) value;
+    }
+
+    /**
+     * tablesaw writes every number in a data array as a string ("1.0", "NaN"). An array whose
+     * elements all read as numbers becomes numeric again; NaN becomes null, plotly's gap.
+     */
+    @SuppressWarnings("unchecked")
+    static Object numericArrays(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            ((Map<String, Object>) map).forEach((k, v) -> out.put(k, numericArrays(v)));
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> numbers = new ArrayList<>(list.size());
+            boolean allNumeric = !list.isEmpty();
+            for (Object o : list) {
+                Object n = toNumber(o);
+                if (n == NOT_A_NUMBER) {
+                    allNumeric = false;
+                    break;
+                }
+                numbers.add(n);
+            }
+            if (allNumeric) {
+                return numbers;
+            }
+            List<Object> out = new ArrayList<>(list.size());
+            for (Object o : list) {
+                out.add(numericArrays(o));
+            }
+            return out;
+        }
+        return value;
+    }
+
+    private static final Object NOT_A_NUMBER = new Object();
+
+    private static Object toNumber(Object o) {
+        if (o instanceof Number n) {
+            return Double.isFinite(n.doubleValue()) ? n : null;
+        }
+        if (o instanceof String s) {
+            if (s.equals("NaN")) {
+                return null;
+            }
+            try {
+                double d = Double.parseDouble(s);
+                return Double.isFinite(d) ? d : null;
+            } catch (NumberFormatException e) {
+                return NOT_A_NUMBER;
+            }
+        }
+        return NOT_A_NUMBER;
+    }
+
+    /** A reader for the JavaScript subset tablesaw writes: objects, arrays, strings, numbers. */
+    static final class Reader {
+        private final String s;
+        private int i;
+
+        Reader(String s, int start) {
+            this.s = s;
+            this.i = start;
+        }
+
+        Object value() {
+            skipSpace();
+            char c = s.charAt(i);
+            if (c == '{') {
+                return object();
+            }
+            if (c == '[') {
+                return array();
+            }
+            if (c == '\'' || c == '"') {
+                return string();
+            }
+            return bare();
+        }
+
+        private Map<String, Object> object() {
+            Map<String, Object> map = new LinkedHashMap<>();
+            i++; // {
+            while (true) {
+                skipSpace();
+                if (s.charAt(i) == '}') {
+                    i++;
+                    return map;
+                }
+                String key = s.charAt(i) == '\'' || s.charAt(i) == '"' ? string() : identifier();
+                skipSpace();
+                expect(':');
+                map.put(key, value());
+                skipSpace();
+                if (s.charAt(i) == ',') {
+                    i++;
+                }
+            }
+        }
+
+        private List<Object> array() {
+            List<Object> list = new ArrayList<>();
+            i++; // [
+            while (true) {
+                skipSpace();
+                if (s.charAt(i) == ']') {
+                    i++;
+                    return list;
+                }
+                list.add(value());
+                skipSpace();
+                if (s.charAt(i) == ',') {
+                    i++;
+                }
+            }
+        }
+
+        private String string() {
+            char quote = s.charAt(i++);
+            StringBuilder sb = new StringBuilder();
+            while (s.charAt(i) != quote) {
+                char c = s.charAt(i++);
+                if (c == '\\') {
+                    char e = s.charAt(i++);
+                    switch (e) {
+                        case 'n' -> sb.append('\n');
+                        case 't' -> sb.append('\t');
+                        case 'u' -> {
+                            sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+                            i += 4;
+                        }
+                        default -> sb.append(e);
+                    }
+                } else {
+                    sb.append(c);
+                }
+            }
+            i++;
+            return unescapeHtml(sb.toString());
+        }
+
+        private Object bare() {
+            int start = i;
+            while (i < s.length() && ",}] \n\r\t;".indexOf(s.charAt(i)) < 0) {
+                i++;
+            }
+            String word = s.substring(start, i);
+            switch (word) {
+                case "true":
+                    return Boolean.TRUE;
+                case "false":
+                    return Boolean.FALSE;
+                case "null":
+                case "undefined":
+                    return null;
+                default:
+                    try {
+                        double d = Double.parseDouble(word);
+                        return d == Math.rint(d) && Math.abs(d) < 1e15 && !word.contains(".")
+                                ? (Object) (long) d : (Object) d;
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("unexpected token '" + word + "' at " + start);
+                    }
+            }
+        }
+
+        private String identifier() {
+            int start = i;
+            while (Character.isJavaIdentifierPart(s.charAt(i))) {
+                i++;
+            }
+            return s.substring(start, i);
+        }
+
+        private void expect(char c) {
+            if (s.charAt(i) != c) {
+                throw new IllegalArgumentException("expected '" + c + "' at " + i + ", found '" + s.charAt(i) + "'");
+            }
+            i++;
+        }
+
+        private void skipSpace() {
+            while (Character.isWhitespace(s.charAt(i))) {
+                i++;
+            }
+        }
+    }
+
+    /** tablesaw's templates HTML-escape text; plotly JSON wants it plain. */
+    static String unescapeHtml(String text) {
+        if (text.indexOf('&') < 0) {
+            return text;
+        }
+        return text.replace("&quot;", "\"").replace("&#39;", "'").replace("&#x27;", "'")
+                .replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+    }
+}

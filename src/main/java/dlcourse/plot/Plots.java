@@ -1,0 +1,98 @@
+package dlcourse.plot;
+
+import dlcourse.core.Notebook;
+import tech.tablesaw.api.NumericColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.plotly.components.Axis;
+import tech.tablesaw.plotly.components.Figure;
+import tech.tablesaw.plotly.components.Layout;
+import tech.tablesaw.plotly.traces.ScatterTrace;
+import tech.tablesaw.plotly.traces.Trace;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Figures the notebooks share, built with tablesaw-jsplot and shown inline through plotly's
+ * JupyterLab renderer (offline; see {@link PlotlyJson}). A {@link Figure} left as the last
+ * expression of a cell is drawn too (the course's kernel extension registers it).
+ */
+public final class Plots {
+
+    private static final int WIDTH = 760;
+    private static final int HEIGHT = 420;
+
+    private Plots() {}
+
+    /** One named line: y against x. */
+    public record Series(String name, double[] x, double[] y) {
+        public static Series of(String name, double[] y) {
+            double[] x = new double[y.length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = i + 1;
+            }
+            return new Series(name, x, y);
+        }
+    }
+
+    /** Lines sharing one pair of axes. */
+    public static Figure lines(String title, String xTitle, String yTitle, Series... series) {
+        List<Trace> traces = new ArrayList<>();
+        for (Series s : series) {
+            traces.add(ScatterTrace.builder(s.x(), s.y()).mode(ScatterTrace.Mode.LINE_AND_MARKERS)
+                    .name(s.name()).build());
+        }
+        return new Figure(layout(title, xTitle, yTitle).build(), traces.toArray(Trace[]::new));
+    }
+
+    /**
+     * Loss (left axis) and accuracy (right axis) per epoch, from a training history with columns
+     * {@code epoch, train_loss, train_acc} and optionally {@code test_loss, test_acc}.
+     */
+    public static Figure trainingCurves(Table history) {
+        return trainingCurves(history, "Обучение");
+    }
+
+    public static Figure trainingCurves(Table history, String title) {
+        double[] epoch = numbers(history, "epoch");
+        List<Trace> traces = new ArrayList<>();
+        for (String[] col : new String[][] {
+                {"train_loss", "потери, обучение"}, {"test_loss", "потери, тест"}}) {
+            if (history.containsColumn(col[0])) {
+                traces.add(ScatterTrace.builder(epoch, numbers(history, col[0]))
+                        .mode(ScatterTrace.Mode.LINE_AND_MARKERS).name(col[1]).build());
+            }
+        }
+        for (String[] col : new String[][] {
+                {"train_acc", "точность, обучение"}, {"test_acc", "точность, тест"}}) {
+            if (history.containsColumn(col[0])) {
+                traces.add(ScatterTrace.builder(epoch, numbers(history, col[0]))
+                        .mode(ScatterTrace.Mode.LINE_AND_MARKERS).name(col[1])
+                        .yAxis(ScatterTrace.YAxis.Y2).build());
+            }
+        }
+        Layout layout = layout(title, "эпоха", "потери")
+                .yAxis2(Axis.builder().title("точность").side(Axis.Side.right)
+                        .overlaying(ScatterTrace.YAxis.Y).range(0, 1).build())
+                .build();
+        return new Figure(layout, traces.toArray(Trace[]::new));
+    }
+
+    /** Draws a figure in the notebook (plotly JSON); outside a notebook prints its title. */
+    public static void show(Figure figure) {
+        Map<String, Object> json = PlotlyJson.of(figure);
+        Object title = ((Map<?, ?>) json.get("layout")).get("title");
+        Notebook.show("[график] " + (title == null ? "" : title), Map.of(PlotlyJson.MIME, json));
+    }
+
+    static Layout.LayoutBuilder layout(String title, String xTitle, String yTitle) {
+        return Layout.builder().title(title).width(WIDTH).height(HEIGHT)
+                .xAxis(Axis.builder().title(xTitle).build())
+                .yAxis(Axis.builder().title(yTitle).build());
+    }
+
+    static double[] numbers(Table table, String column) {
+        return ((NumericColumn<?>) table.column(column)).asDoubleArray();
+    }
+}

@@ -1,0 +1,69 @@
+"""Install the course's Jupyter kernel spec ('java-dl') into the virtual environment.
+
+It reuses the JJava jars that the `jjava` wheel put under <venv>/share/jupyter/kernels/java
+and adds what the course needs: the library and its Maven dependencies on the classpath,
+assertions on, DJL offline, a 4 GiB heap, and logging that goes to stdout, never stderr
+(nbgrader scores a test cell zero on any stderr output).
+"""
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+KERNEL_NAME = "java-dl"
+DISPLAY_NAME = "Java (DJL) — Интеллектуальные системы, лекции 7–8"
+
+
+def jvm_options(root: Path) -> str:
+    return " ".join([
+        "-ea",
+        "-Xmx4g",
+        "-Dai.djl.offline=true",
+        f"-Ddlcourse.home={root}",
+        "-Dorg.slf4j.simpleLogger.logFile=System.out",
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+        # On CPU-only machines DJL warns that it found no GPU: expected here, so silence it.
+        "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=off",
+    ])
+
+
+def kernel_spec(resource_jars: Path, java: str, root: Path) -> dict:
+    return {
+        "argv": [java, "-jar", "{resource_dir}/jjava-launcher.jar",
+                 "{resource_dir}/jjava.jar", "{connection_file}"],
+        "display_name": DISPLAY_NAME,
+        "language": "java",
+        "interrupt_mode": "message",
+        "env": {
+            "JJAVA_CLASSPATH": f"{root / 'target' / 'classes'}:{root / 'target' / 'lib'}/*",
+            "JJAVA_JVM_OPTS": jvm_options(root),
+            # A long training cell must not be cut off by the kernel itself.
+            "JJAVA_TIMEOUT": "-1",
+        },
+        "metadata": {"debugger": False},
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--java", default="java", help="java executable (JDK 17+) the kernel runs on")
+    args = parser.parse_args()
+    kernels = Path(sys.prefix) / "share" / "jupyter" / "kernels"
+    jjava = kernels / "java"
+    if not (jjava / "jjava.jar").exists():
+        sys.exit(f"JJava is not installed in {sys.prefix} (missing {jjava / 'jjava.jar'}): "
+                 "run `make setup`, which installs requirements.txt")
+    target = kernels / KERNEL_NAME
+    target.mkdir(parents=True, exist_ok=True)
+    for jar in ("jjava.jar", "jjava-launcher.jar"):
+        shutil.copy2(jjava / jar, target / jar)
+    spec = kernel_spec(target, args.java, ROOT)
+    (target / "kernel.json").write_text(json.dumps(spec, indent=2, ensure_ascii=False) + "\n")
+    print(f"kernel '{KERNEL_NAME}' -> {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
