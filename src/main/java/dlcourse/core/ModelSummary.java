@@ -1,0 +1,87 @@
+package dlcourse.core;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * A network's layers as a table, the way the lecture tabulates them: each top-level layer with
+ * its output shape and number of weights, for a batch of one.
+ *
+ * <p>Counting needs the weights' shapes, so an uninitialised block is initialised on the CPU
+ * for the count and returned to its uninitialised state afterwards: the same block can then be
+ * trained anywhere.
+ */
+public final class ModelSummary {
+
+    private ModelSummary() {}
+
+    /** The table {@code layer, output, parameters} for inputs of {@code inputShape} (no batch axis). */
+    public static Table of(Block net, Shape inputShape) {
+        StringColumn layer = StringColumn.create("layer");
+        StringColumn output = StringColumn.create("output");
+        LongColumn params = LongColumn.create("parameters");
+        withInitialized(net, inputShape, () -> {
+            Shape[] shapes = {new Shape(1).addAll(inputShape)};
+            int i = 0;
+            for (Pair<String, Block> child : net.getChildren()) {
+                Block b = child.getValue();
+                shapes = b.getOutputShapes(shapes);
+                layer.append(String.format("%2d %s", ++i, child.getKey().replaceAll("^\\d+", "")));
+                output.append(shapeString(shapes));
+                params.append(countParameters(b));
+            }
+            layer.append("всего");
+            output.append(net.getChildren().isEmpty() ? shapeString(net.getOutputShapes(shapes)) : "");
+            params.append(countParameters(net));
+            return null;
+        });
+        return Table.create("Слои сети", layer, output, params);
+    }
+
+    /** The number of weights of a network for inputs of {@code inputShape} (no batch axis). */
+    public static long parameterCount(Block net, Shape inputShape) {
+        return withInitialized(net, inputShape, () -> countParameters(net));
+    }
+
+    /** The number of weights of an initialised block. */
+    public static long countParameters(Block block) {
+        long n = 0;
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            n += p.getValue().getArray().size();
+        }
+        return n;
+    }
+
+    private static <T> T withInitialized(Block net, Shape inputShape, java.util.function.Supplier<T> body) {
+        if (net.isInitialized()) {
+            return body.get();
+        }
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            net.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(inputShape));
+            return body.get();
+        } finally {
+            for (Pair<String, Parameter> p : net.getParameters()) {
+                p.getValue().close(); // back to uninitialised
+            }
+        }
+    }
+
+    private static String shapeString(Shape[] shapes) {
+        StringBuilder sb = new StringBuilder();
+        for (Shape s : shapes) {
+            if (sb.length() > 0) {
+                sb.append(", ");
+            }
+            sb.append(s.toString().replace(", ", "×"));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,56 @@
+package dlcourse.train;
+
+import ai.djl.ndarray.BaseNDManager;
+import ai.djl.ndarray.NDManager;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Memory a training run holds: the process's resident memory (Java heap + native tensors, from
+ * /proc on Linux) and the number of tensors still open under a manager.
+ */
+public final class Memory {
+
+    private static final Path STATUS = Path.of("/proc/self/status");
+
+    private Memory() {}
+
+    /** Resident set size in MiB, or NaN where /proc is not available. */
+    public static double residentMiB() {
+        try {
+            for (String line : Files.readAllLines(STATUS)) {
+                if (line.startsWith("VmRSS:")) {
+                    String kb = line.substring(6).trim().split("\\s+")[0];
+                    return Long.parseLong(kb) / 1024.0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return Double.NaN;
+    }
+
+    /**
+     * Tensors and other resources still open under {@code manager} and its sub-managers. DJL has
+     * no public counter; this reads BaseNDManager's resource map, which is what close() frees.
+     */
+    public static int liveResources(NDManager manager) {
+        if (!(manager instanceof BaseNDManager base)) {
+            return 0;
+        }
+        try {
+            Field f = BaseNDManager.class.getDeclaredField("resources");
+            f.setAccessible(true);
+            int n = 0;
+            for (Object r : ((java.util.Map<?, ?>) f.get(base)).values()) {
+                n += r instanceof NDManager child ? 1 + liveResources(child) : 1;
+            }
+            return n;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("DJL's BaseNDManager changed: update Memory.liveResources", e);
+        }
+    }
+}

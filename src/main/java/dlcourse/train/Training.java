@@ -1,0 +1,342 @@
+package dlcourse.train;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import dlcourse.core.Devices;
+import dlcourse.core.Profile;
+import dlcourse.data.CourseData;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.Table;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The training loop every notebook uses: a model, data, an optimizer, {@link Builder#fit}.
+ *
+ * <pre>{@code
+ * var result = Training.of(net, new Shape(1, 28, 28)).epochs(5).learningRate(1e-3f)
+ *         .fit(FashionMnistData.train(128), FashionMnistData.test(256));
+ * Plots.trainingCurves(result.history());
+ * }</pre>
+ *
+ * <p>Per epoch it keeps a row of history in a tablesaw {@link Table} (losses, accuracies,
+ * seconds, images per second, resident memory, tensors left open), shows live progress, evaluates on the test
+ * set, stops with {@link LossNotFiniteException} when the loss diverges, and, when given a
+ * checkpoint name, saves the run so that a crashed kernel resumes where it stopped. Each
+ * batch's tensors are freed with the batch, so native memory stays flat across epochs.
+ */
+public final class Training {
+
+    /** Models still held by earlier fits, by name: a re-run cell frees its predecessor's memory. */
+    private static final Map<String, Model> LIVE = new ConcurrentHashMap<>();
+
+    private Training() {}
+
+    /**
+     * Starts a training set-up.
+     *
+     * @param net the network
+     * @param inputShape the shape of one example, without the batch axis, e.g. (1, 28, 28)
+     */
+    public static Builder of(Block net, Shape inputShape) {
+        return new Builder(net, inputShape);
+    }
+
+    /** What a fit produced: the trained model and its history, one row per epoch. */
+    public record Result(Model model, Table history) implements AutoCloseable {
+
+        /** Test accuracy after the last epoch. */
+        public double testAccuracy() {
+            return last("test_acc");
+        }
+
+        /** Training accuracy in the last epoch. */
+        public double trainAccuracy() {
+            return last("train_acc");
+        }
+
+        public double last(String column) {
+            return history.doubleColumn(column).get(history.rowCount() - 1);
+        }
+
+        @Override
+        public void close() {
+            LIVE.remove(model.getName(), model);
+            model.close();
+        }
+    }
+
+    /** Settings of one fit; every setting has a default. */
+    public static final class Builder {
+        private final Block net;
+        private final Shape inputShape;
+        private String name = "model";
+        private int epochs = Profile.current().pick(1, 5, 20);
+        private Optimizer optimizer;
+        private float learningRate = 1e-3f;
+        private Loss loss = Loss.softmaxCrossEntropyLoss();
+        private Device device;
+        private String checkpoint;
+        private boolean quiet;
+
+        private Builder(Block net, Shape inputShape) {
+            this.net = net;
+            this.inputShape = inputShape;
+        }
+
+        /** A name for progress, history and the model (default "model"). */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        public Builder epochs(int epochs) {
+            this.epochs = epochs;
+            return this;
+        }
+
+        /** Adam with this learning rate (the default optimizer; lr 1e-3). */
+        public Builder learningRate(float lr) {
+            this.learningRate = lr;
+            return this;
+        }
+
+        /** Any DJL optimizer instead of Adam (e.g. SGD with momentum, as in the AlexNet paper). */
+        public Builder optimizer(Optimizer optimizer) {
+            this.optimizer = optimizer;
+            return this;
+        }
+
+        /** The loss (default softmax cross-entropy on class indices). */
+        public Builder loss(Loss loss) {
+            this.loss = loss;
+            return this;
+        }
+
+        /** The device (default {@link Devices#best()}). */
+        public Builder device(Device device) {
+            this.device = device;
+            return this;
+        }
+
+        /**
+         * Saves the run after every epoch under {@code data/checkpoints/<name>} (or
+         * {@code DL_CHECKPOINTS}); a later fit with the same name and set-up resumes from it.
+         */
+        public Builder checkpoint(String name) {
+            this.checkpoint = name;
+            return this;
+        }
+
+        /** No progress display. */
+        public Builder quiet() {
+            this.quiet = true;
+            return this;
+        }
+
+        /** Trains on {@code train}, evaluating on {@code test} (may be null) after every epoch. */
+        public Result fit(RandomAccessDataset train, RandomAccessDataset test) {
+            Device dev = device != null ? device : Devices.best();
+            Optimizer opt = optimizer != null ? optimizer
+                    : Optimizer.adam().optLearningRateTracker(Tracker.fixed(learningRate)).build();
+            Model previous = LIVE.remove(name);
+            if (previous != null) {
+                previous.close();
+            }
+            Model model = Model.newInstance(name, dev);
+            model.setBlock(net);
+            LIVE.put(name, model);
+            try {
+                return new Run(this, model, opt, train, test).execute();
+            } catch (RuntimeException | Error e) {
+                LIVE.remove(name, model);
+                model.close();
+                throw e;
+            }
+        }
+    }
+
+    /** One fit, from initialisation to the last epoch. */
+    private static final class Run {
+        private final Builder cfg;
+        private final Model model;
+        private final Optimizer optimizer;
+        private final RandomAccessDataset train;
+        private final RandomAccessDataset test;
+        private final Table history;
+
+        Run(Builder cfg, Model model, Optimizer optimizer, RandomAccessDataset train, RandomAccessDataset test) {
+            this.cfg = cfg;
+            this.model = model;
+            this.optimizer = optimizer;
+            this.train = train;
+            this.test = test;
+            this.history = Table.create(cfg.name,
+                    IntColumn.create("epoch"), DoubleColumn.create("train_loss"), DoubleColumn.create("train_acc"),
+                    DoubleColumn.create("test_loss"), DoubleColumn.create("test_acc"),
+                    DoubleColumn.create("seconds"), DoubleColumn.create("images_per_s"),
+                    DoubleColumn.create("rss_mib"), IntColumn.create("open_tensors"));
+        }
+
+        Result execute() {
+            Checkpoint checkpoint = cfg.checkpoint == null ? null : new Checkpoint(
+                    CourseData.checkpoints().resolve(cfg.checkpoint), fingerprint());
+            int done = checkpoint == null ? 0 : Math.min(checkpoint.completedEpochs(), cfg.epochs);
+            if (done > 0) {
+                checkpoint.loadWeights(cfg.net, model.getNDManager());
+                Table saved = checkpoint.history(history);
+                for (int r = 0; r < done && r < saved.rowCount(); r++) {
+                    history.addRow(r, saved);
+                }
+                System.out.println("Продолжаем с контрольной точки " + checkpoint.dir() + ": пройдено эпох "
+                        + done + " из " + cfg.epochs + (done == cfg.epochs ? " — обучение уже завершено." : "."));
+            }
+            DefaultTrainingConfig config = new DefaultTrainingConfig(cfg.loss)
+                    .optOptimizer(optimizer)
+                    .optDevices(new Device[] {model.getNDManager().getDevice()});
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(new Shape(1).addAll(cfg.inputShape));
+                ProgressView view = ProgressView.create(cfg.quiet);
+                for (int epoch = done + 1; epoch <= cfg.epochs; epoch++) {
+                    runEpoch(trainer, epoch, view);
+                    if (checkpoint != null) {
+                        checkpoint.save(cfg.net, epoch, history);
+                    }
+                }
+                view.finish(summary());
+            }
+            return new Result(model, history);
+        }
+
+        private void runEpoch(Trainer trainer, int epoch, ProgressView view) {
+            long perEpoch = train.size();
+            double lossSum = 0;
+            long correct = 0;
+            long seen = 0;
+            long batches = 0;
+            long start = System.nanoTime();
+            for (Batch batch : batches(trainer, train)) {
+                try (batch) {
+                    NDList x = batch.getData();
+                    NDList y = batch.getLabels();
+                    float loss;
+                    try (GradientCollector gc = trainer.newGradientCollector()) {
+                        NDList preds = trainer.forward(x);
+                        NDArray lossValue = trainer.getLoss().evaluate(y, preds);
+                        gc.backward(lossValue);
+                        loss = lossValue.getFloat();
+                        correct += countCorrect(preds, y);
+                    }
+                    batches++;
+                    if (!Float.isFinite(loss)) {
+                        throw new LossNotFiniteException(loss, epoch, batches, describe(optimizer));
+                    }
+                    trainer.step();
+                    long n = x.head().getShape().get(0);
+                    seen += n;
+                    lossSum += loss * n;
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                double rate = seen / seconds;
+                double left = ((cfg.epochs - epoch) * perEpoch + (perEpoch - seen)) / rate;
+                view.batch(new ProgressView.Status(cfg.name, epoch, cfg.epochs, seen, perEpoch,
+                        lossSum / seen, (double) correct / seen, rate, left));
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double[] testMetrics = test == null ? new double[] {Double.NaN, Double.NaN} : evaluate(trainer, test);
+            history.intColumn("epoch").append(epoch);
+            history.doubleColumn("train_loss").append(lossSum / seen);
+            history.doubleColumn("train_acc").append((double) correct / seen);
+            history.doubleColumn("test_loss").append(testMetrics[0]);
+            history.doubleColumn("test_acc").append(testMetrics[1]);
+            history.doubleColumn("seconds").append(seconds);
+            history.doubleColumn("images_per_s").append(seen / seconds);
+            history.doubleColumn("rss_mib").append(Memory.residentMiB());
+            history.intColumn("open_tensors").append(Memory.liveResources(model.getNDManager()));
+            double left = (cfg.epochs - epoch) * seconds;
+            view.epoch(new ProgressView.Status(cfg.name, epoch, cfg.epochs, seen, perEpoch, lossSum / seen,
+                    (double) correct / seen, seen / seconds, left), epochLine(history.rowCount() - 1));
+        }
+
+        /** Mean loss and accuracy over a dataset, in inference mode. */
+        private double[] evaluate(Trainer trainer, RandomAccessDataset data) {
+            double lossSum = 0;
+            long correct = 0;
+            long seen = 0;
+            for (Batch batch : batches(trainer, data)) {
+                try (batch) {
+                    NDList preds = trainer.evaluate(batch.getData());
+                    long n = batch.getData().head().getShape().get(0);
+                    lossSum += trainer.getLoss().evaluate(batch.getLabels(), preds).getFloat() * n;
+                    correct += countCorrect(preds, batch.getLabels());
+                    seen += n;
+                }
+            }
+            return new double[] {lossSum / seen, (double) correct / seen};
+        }
+
+        private static Iterable<Batch> batches(Trainer trainer, RandomAccessDataset data) {
+            try {
+                return trainer.iterateDataset(data);
+            } catch (java.io.IOException | ai.djl.translate.TranslateException e) {
+                throw new IllegalStateException("Не удалось прочитать данные: " + e.getMessage(), e);
+            }
+        }
+
+        /** Correct predictions when the first output holds class scores (N, classes); else 0. */
+        private static long countCorrect(NDList preds, NDList labels) {
+            NDArray scores = preds.head();
+            NDArray y = labels.head();
+            if (scores.getShape().dimension() != 2 || y.getShape().dimension() != 1) {
+                return 0;
+            }
+            return scores.argMax(1).toType(DataType.INT64, false)
+                    .eq(y.toType(DataType.INT64, false)).countNonzero().getLong();
+        }
+
+        private String epochLine(int row) {
+            return String.format(Locale.ROOT,
+                    "эпоха %2d: потери %.4f, точность %.4f | тест: потери %.4f, точность %.4f | %.1f с, %.0f изобр./с",
+                    history.intColumn("epoch").get(row), history.doubleColumn("train_loss").get(row),
+                    history.doubleColumn("train_acc").get(row), history.doubleColumn("test_loss").get(row),
+                    history.doubleColumn("test_acc").get(row), history.doubleColumn("seconds").get(row),
+                    history.doubleColumn("images_per_s").get(row));
+        }
+
+        private String summary() {
+            if (history.rowCount() == 0) {
+                return cfg.name + ": обучение не проводилось (0 эпох)";
+            }
+            int last = history.rowCount() - 1;
+            return String.format(Locale.ROOT, "%s: %d эп., %.1f с; точность: обучение %.4f, тест %.4f",
+                    cfg.name, history.rowCount(), history.doubleColumn("seconds").sum(),
+                    history.doubleColumn("train_acc").get(last), history.doubleColumn("test_acc").get(last));
+        }
+
+        /** What must match for a checkpoint to be resumed: the network, the data, the profile. */
+        private String fingerprint() {
+            return cfg.net.toString().hashCode() + "/" + cfg.inputShape + "/" + train.size() + "/"
+                    + Profile.current().id();
+        }
+
+        private static String describe(Optimizer optimizer) {
+            return optimizer.getClass().getSimpleName();
+        }
+    }
+}
