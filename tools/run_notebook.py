@@ -129,6 +129,18 @@ def export_html(nb, path: Path) -> None:
     path.write_text(body, encoding="utf-8")
 
 
+def _log_error(kernel_log: Path) -> str:
+    """The first line of the kernel's log that names an exception or a JVM error, if any."""
+    try:
+        lines = kernel_log.read_text(errors="replace").splitlines()
+    except OSError:
+        return ""
+    for line in lines:
+        if re.search(r"Exception|Error|^#  ", line) and not line.startswith("\tat "):
+            return "\n    kernel log: " + line.strip()[:300]
+    return ""
+
+
 def _failure(e: Exception, nb, current: dict, timeout: int, kernel_log: Path) -> CellFailure:
     i = current["index"]
     cell = nb.cells[i] if 0 <= i < len(nb.cells) else {"source": ""}
@@ -144,12 +156,10 @@ def _failure(e: Exception, nb, current: dict, timeout: int, kernel_log: Path) ->
         evalue = f"the cell ran longer than {timeout} s and was interrupted"
         if stored:
             evalue += f" ({stored[0]})"
-    elif isinstance(e, DeadKernelError):
-        evalue = f"{evalue} (the kernel's log: {kernel_log})"
-    elif stored:
+    elif stored and not isinstance(e, DeadKernelError):
         ename, evalue = stored[0], stored[1]
-    elif i < 0:
-        evalue = f"{evalue} (the kernel's log: {kernel_log})"
+    else:  # the kernel died or never started: its log says why
+        evalue = f"{evalue} (the kernel's log: {kernel_log}){_log_error(kernel_log)}"
     return CellFailure(i, cell.get("source", ""), ename, evalue, stored[2] if stored else [])
 
 

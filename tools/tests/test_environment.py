@@ -2,9 +2,9 @@
 same versions, and every pin is exact (==). environment.yml's `pip:` section is read without
 PyYAML: it is a plain list of `name==version` strings."""
 import re
+from pathlib import Path
 
 import pytest
-from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
