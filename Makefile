@@ -21,7 +21,7 @@ lab: setup
 	$(VENV)/bin/jupyter lab notebooks/
 
 test: setup
-	@$(PY) tools/timed.py test
+	@bash tools/test.sh
 
 test-java:
 	mvn -B -q test
