@@ -20,6 +20,7 @@ setup:
 lab: setup
 	$(VENV)/bin/jupyter lab notebooks/
 
+test: export DL_TEST_T0 := $(shell date +%s.%N)
 test: setup
 	@bash tools/test.sh
 
