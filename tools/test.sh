@@ -52,18 +52,20 @@ try:
     t = json.load(open(sys.argv[1]))
 except (OSError, ValueError):
     sys.exit(0)
-rows, other, other_s = [], 0, 0.0
+notebooks, browser, other = [], [], []
 for nodeid, d in t["tests"].items():
     if "test_notebooks.py::" in nodeid:
         name = nodeid.split("[", 1)[1].rstrip("]") if "[" in nodeid else nodeid
-        rows.append((f"  notebook {name}", d["outcome"], d["seconds"]))
+        notebooks.append((f"  notebook {name}", d["outcome"], d["seconds"]))
     elif "test_browser.py::" in nodeid:
-        rows.append(("  browser test (JupyterLab + Chromium)", d["outcome"], d["seconds"]))
+        browser.append(("  browser test (JupyterLab + Chromium)", d["outcome"], d["seconds"]))
     else:
-        other += 1
-        other_s += d["seconds"]
+        other.append(d)
+rows = notebooks + browser
 if other:
-    rows.append((f"  other checks ({other} tests: hygiene, pins)", "-", other_s))
+    worst = max((d["outcome"] for d in other), key=["skipped", "passed", "failed"].index)
+    rows.append((f"  other checks ({len(other)} tests: hygiene, pins)", worst,
+                 sum(d["seconds"] for d in other)))
 for label, outcome, s in rows:
     print(f"  {label:<44} {outcome:<7} {s:>8.1f}")
 PY
