@@ -11,7 +11,7 @@ help:
 	@echo "make lab              set up, then open the course in JupyterLab"
 	@echo "make test             library unit tests + every notebook executed headless (smoke profile)"
 	@echo "make run NB=notebooks/01-alexnet.ipynb   execute one notebook headless -> build/notebooks/ (.ipynb + .html)"
-	@echo "make bench            training-speed benchmark (images/s, time per epoch) -> docs/benchmarks.md"
+	@echo "make bench            training-speed benchmark (images/s, time per epoch) -> docs/benchmarks.md (AlexNet, smoke/laptop and full settings)"
 	@echo "Profiles: DL_PROFILE=smoke|laptop|full (default: full with a GPU, laptop without)"
 
 setup:
@@ -35,7 +35,7 @@ run: setup
 	$(PY) tools/run_notebook.py $(NB)
 
 bench: setup
-	mvn -B -q exec:java -Dexec.mainClass=dlcourse.bench.TrainingBenchmark -Dexec.classpathScope=runtime
+	mvn -B -q compile exec:java -Dexec.mainClass=dlcourse.bench.AlexNetBenchmark
 
 clean:
 	rm -rf target build

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
-import ai.djl.nn.pooling.Pool;
+import ai.djl.nn.convolutional.Conv2d;
 
 /**
  * Local response normalisation across channels, as in the AlexNet paper (section 3.3):
@@ -33,14 +33,18 @@ public final class LocalResponseNorm {
 
     /** The normalisation of a {@code (B, C, H, W)} tensor. */
     public static NDArray apply(NDArray a, float k, int n, float alpha, float beta) {
-        Shape s = a.getShape();
-        long b = s.get(0);
-        long c = s.get(1);
-        // (B, C, H, W) -> (B, 1, C, H·W): a window of n along C is a pooling window (n, 1).
-        NDArray squares = a.square().reshape(b, 1, c, s.get(2) * s.get(3));
-        NDArray sum = Pool.avgPool2d(squares, new Shape(n, 1), new Shape(1, 1), new Shape(n / 2, 0), false, true)
-                .mul(n) // average over a zero-padded window × n = the paper's sum
-                .reshape(s);
-        return a.div(sum.mul(alpha).add(k).pow(beta));
+        int c = (int) a.getShape().get(1);
+        // Σ over the window of n neighbouring channels is a 1×1 convolution whose fixed C×C
+        // weight is a band of ones: band[i][j] = 1 when |i − j| ≤ n/2.
+        float[] band = new float[c * c];
+        for (int i = 0; i < c; i++) {
+            for (int j = Math.max(0, i - n / 2); j <= Math.min(c - 1, i + n / 2); j++) {
+                band[i * c + j] = 1f;
+            }
+        }
+        NDArray window = a.getManager().create(band, new Shape(c, c, 1, 1)).toType(a.getDataType(), false);
+        NDArray sum = Conv2d.conv2d(a.square(), window).singletonOrThrow();
+        // (k + α·Σ)^β as exp(β·log(·)): the engine's pow with a fractional exponent is far slower.
+        return a.div(sum.mul(alpha).add(k).log().mul(beta).exp());
     }
 }

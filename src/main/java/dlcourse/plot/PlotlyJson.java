@@ -43,8 +43,27 @@ public final class PlotlyJson {
         }
         Map<String, Object> bundle = new LinkedHashMap<>();
         bundle.put("data", data);
-        bundle.put("layout", layout);
+        bundle.put("layout", titlesAsObjects(layout));
         return bundle;
+    }
+
+    /**
+     * tablesaw writes {@code title: 'text'}; plotly.js 2+ (JupyterLab's renderer) draws only
+     * {@code title: {text: 'text'}}, for the figure and for every axis.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> titlesAsObjects(Map<String, Object> layout) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        layout.forEach((key, value) -> {
+            if (key.equals("title") && value instanceof String text) {
+                out.put(key, Map.of("text", text));
+            } else if (key.matches("[xyz]axis\\d*") && value instanceof Map<?, ?> axis) {
+                out.put(key, titlesAsObjects((Map<String, Object>) axis));
+            } else {
+                out.put(key, value);
+            }
+        });
+        return out;
     }
 
     @SuppressWarnings("unchecked")

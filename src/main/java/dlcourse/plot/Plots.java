@@ -83,7 +83,8 @@ public final class Plots {
     public static void show(Figure figure) {
         Map<String, Object> json = PlotlyJson.of(figure);
         Object title = ((Map<?, ?>) json.get("layout")).get("title");
-        Notebook.show("[график] " + (title == null ? "" : title), Map.of(PlotlyJson.MIME, json));
+        String text = title instanceof Map<?, ?> t ? String.valueOf(t.get("text")) : "";
+        Notebook.show("[график] " + text, Map.of(PlotlyJson.MIME, json));
     }
 
     static Layout.LayoutBuilder layout(String title, String xTitle, String yTitle) {

@@ -30,8 +30,9 @@ class PlotlyJsonTest {
         assertEquals(0.5, y.get(0));
         assertNull(y.get(2), "NaN must become plotly's gap (null)");
         Map<?, ?> layout = (Map<?, ?>) json.get("layout");
-        assertEquals("Кривая \"обучения\"", layout.get("title"));
-        assertEquals("эпоха", ((Map<?, ?>) layout.get("xaxis")).get("title"));
+        // plotly.js 2+ draws titles only in the object form {text: ...}
+        assertEquals(Map.of("text", "Кривая \"обучения\""), layout.get("title"));
+        assertEquals(Map.of("text", "эпоха"), ((Map<?, ?>) layout.get("xaxis")).get("title"));
     }
 
     @Test
@@ -48,6 +49,7 @@ class PlotlyJsonTest {
         Map<?, ?> y2 = (Map<?, ?>) ((Map<?, ?>) json.get("layout")).get("yaxis2");
         assertEquals("y", y2.get("overlaying"));
         assertEquals("right", y2.get("side"));
+        assertEquals(Map.of("text", "точность"), y2.get("title"));
     }
 
     @Test
