@@ -30,6 +30,19 @@ public final class FeatureMaps {
         return x.singletonOrThrow();
     }
 
+    /** The activations after the {@code k}-th convolution (1-based) and the non-linearity after it. */
+    public static NDArray afterConvolution(SequentialBlock net, int k, NDArray images) {
+        int convolutions = 0;
+        int i = 0;
+        for (Pair<String, Block> child : net.getChildren()) {
+            i++;
+            if (child.getValue() instanceof ai.djl.nn.convolutional.Convolution && ++convolutions == k) {
+                return after(net, i + 1, images);
+            }
+        }
+        throw new IllegalArgumentException("в сети меньше " + k + " свёрточных слоёв");
+    }
+
     /** The weights of the first convolution, {@code (filters, channels, k, k)}. */
     public static NDArray firstFilters(SequentialBlock net) {
         return net.getChildren().get(0).getValue().getParameters().get("weight").getArray();

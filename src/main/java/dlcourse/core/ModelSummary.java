@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import tech.tablesaw.api.LongColumn;
@@ -34,7 +35,7 @@ public final class ModelSummary {
             for (Pair<String, Block> child : net.getChildren()) {
                 Block b = child.getValue();
                 shapes = b.getOutputShapes(shapes);
-                layer.append(String.format("%2d %s", ++i, child.getKey().replaceAll("^\\d+", "")));
+                layer.append(String.format("%2d %s", ++i, name(b)));
                 output.append(shapeString(shapes));
                 params.append(countParameters(b));
             }
@@ -72,6 +73,12 @@ public final class ModelSummary {
                 p.getValue().close(); // back to uninitialised
             }
         }
+    }
+
+    /** A lambda block's own name (relu, maxPool2d, batchFlatten, …); else the layer's class. */
+    static String name(Block b) {
+        return b instanceof LambdaBlock lambda && !LambdaBlock.DEFAULT_NAME.equals(lambda.getName())
+                ? lambda.getName() : b.getClass().getSimpleName();
     }
 
     private static String shapeString(Shape[] shapes) {

@@ -1,6 +1,11 @@
 package dlcourse.data;
 
 import ai.djl.basicdataset.cv.classification.FashionMnist;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.dataset.Batch;
 import ai.djl.modality.cv.transform.Resize;
 import ai.djl.modality.cv.transform.ToTensor;
 import ai.djl.repository.Repository;
@@ -14,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -37,12 +43,22 @@ public final class FashionMnistData {
 
     /** The training split at the size of the current profile, shuffled every epoch. */
     public static RandomAccessDataset train(int batchSize) {
-        return load(Dataset.Usage.TRAIN, batchSize, trainSize(Profile.current()), 0, true);
+        return train(batchSize, 0);
+    }
+
+    /** The same, resized to {@code side}×{@code side} pixels (0 keeps 28×28). */
+    public static RandomAccessDataset train(int batchSize, int side) {
+        return load(Dataset.Usage.TRAIN, batchSize, trainSize(Profile.current()), side, true);
     }
 
     /** The test split at the size of the current profile, in order. */
     public static RandomAccessDataset test(int batchSize) {
-        return load(Dataset.Usage.TEST, batchSize, testSize(Profile.current()), 0, false);
+        return test(batchSize, 0);
+    }
+
+    /** The same, resized to {@code side}×{@code side} pixels (0 keeps 28×28). */
+    public static RandomAccessDataset test(int batchSize, int side) {
+        return load(Dataset.Usage.TEST, batchSize, testSize(Profile.current()), side, false);
     }
 
     /** Training images per profile: 2 000 (smoke), 20 000 (laptop), all 60 000 (full). */
@@ -87,6 +103,34 @@ public final class FashionMnistData {
             throw new IllegalStateException(e);
         }
         return dataset;
+    }
+
+    /**
+     * The first {@code n} test images and their labels, {@code (n, 1, 28, 28)} and {@code (n)},
+     * attached to {@code manager}: examples to look at.
+     */
+    public static NDList examples(NDManager manager, int n) {
+        RandomAccessDataset test = load(Dataset.Usage.TEST, n, n, 0, false);
+        try (Batch batch = test.getData(manager).iterator().next()) {
+            NDArray images = batch.getData().head();
+            NDArray labels = batch.getLabels().head();
+            images.attach(manager);
+            labels.attach(manager);
+            return new NDList(images, labels);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (TranslateException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Russian class names of a vector of labels, for captions. */
+    public static List<String> namesOf(NDArray labels) {
+        List<String> names = new ArrayList<>();
+        for (float label : labels.toType(DataType.FLOAT32, false).toFloatArray()) {
+            names.add(CLASSES_RU.get((int) label));
+        }
+        return names;
     }
 
     /** The local DJL repository with Fashion-MNIST, or an error that says how to make it. */

@@ -75,6 +75,22 @@ public final class Training {
             return history.doubleColumn(column).get(history.rowCount() - 1);
         }
 
+        /**
+         * The first epoch at which a history column reached {@code level} (at least it, for
+         * accuracies; at most, for losses), or -1 if it never did: "epochs to converge".
+         */
+        public int firstEpochReaching(String column, double level) {
+            boolean lowerIsBetter = column.endsWith("loss");
+            var values = history.doubleColumn(column);
+            for (int r = 0; r < history.rowCount(); r++) {
+                double v = values.get(r);
+                if (lowerIsBetter ? v <= level : v >= level) {
+                    return history.intColumn("epoch").get(r);
+                }
+            }
+            return -1;
+        }
+
         @Override
         public void close() {
             LIVE.remove(model.getName(), model);
@@ -311,12 +327,15 @@ public final class Training {
         }
 
         private String epochLine(int row) {
-            return String.format(Locale.ROOT,
-                    "эпоха %2d: потери %.4f, точность %.4f | тест: потери %.4f, точность %.4f | %.1f с, %.0f изобр./с",
+            String line = String.format(Locale.ROOT, "эпоха %2d: потери %.4f, точность %.4f",
                     history.intColumn("epoch").get(row), history.doubleColumn("train_loss").get(row),
-                    history.doubleColumn("train_acc").get(row), history.doubleColumn("test_loss").get(row),
-                    history.doubleColumn("test_acc").get(row), history.doubleColumn("seconds").get(row),
-                    history.doubleColumn("images_per_s").get(row));
+                    history.doubleColumn("train_acc").get(row));
+            if (test != null) {
+                line += String.format(Locale.ROOT, " | тест: потери %.4f, точность %.4f",
+                        history.doubleColumn("test_loss").get(row), history.doubleColumn("test_acc").get(row));
+            }
+            return line + String.format(Locale.ROOT, " | %.1f с, %.0f изобр./с",
+                    history.doubleColumn("seconds").get(row), history.doubleColumn("images_per_s").get(row));
         }
 
         private String summary() {
@@ -324,9 +343,10 @@ public final class Training {
                 return cfg.name + ": обучение не проводилось (0 эпох)";
             }
             int last = history.rowCount() - 1;
-            return String.format(Locale.ROOT, "%s: %d эп., %.1f с; точность: обучение %.4f, тест %.4f",
-                    cfg.name, history.rowCount(), history.doubleColumn("seconds").sum(),
-                    history.doubleColumn("train_acc").get(last), history.doubleColumn("test_acc").get(last));
+            String text = String.format(Locale.ROOT, "%s: %d эп., %.1f с; точность: обучение %.4f", cfg.name,
+                    history.rowCount(), history.doubleColumn("seconds").sum(), history.doubleColumn("train_acc").get(last));
+            return test == null ? text
+                    : text + String.format(Locale.ROOT, ", тест %.4f", history.doubleColumn("test_acc").get(last));
         }
 
         /** What must match for a checkpoint to be resumed: the network, the data, the profile. */

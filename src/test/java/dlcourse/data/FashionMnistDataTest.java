@@ -40,6 +40,15 @@ class FashionMnistDataTest {
     }
 
     @Test
+    void examplesComeWithTheirClassNames() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            var examples = FashionMnistData.examples(m, 3);
+            assertEquals(new Shape(3, 1, 28, 28), examples.get(0).getShape());
+            assertEquals(java.util.List.of("ботинок", "свитер", "брюки"), FashionMnistData.namesOf(examples.get(1)));
+        }
+    }
+
+    @Test
     void trainSplitHasSixtyThousandImages() {
         assertEquals(60_000, FashionMnistData.load(Dataset.Usage.TRAIN, 256, 60_000, 0, true).size());
     }

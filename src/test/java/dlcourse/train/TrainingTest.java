@@ -58,6 +58,10 @@ class TrainingTest {
             assertTrue(r.testAccuracy() > 0.70, "test accuracy " + r.testAccuracy() + " (chance: 0.10)");
             assertTrue(h.doubleColumn("train_loss").get(2) < h.doubleColumn("train_loss").get(0), "loss falls");
             assertTrue(h.doubleColumn("images_per_s").min() > 0);
+            double secondEpochAcc = h.doubleColumn("train_acc").get(1);
+            assertTrue(r.firstEpochReaching("train_acc", secondEpochAcc) <= 2);
+            assertEquals(-1, r.firstEpochReaching("train_acc", 1.01));
+            assertEquals(1, r.firstEpochReaching("train_loss", 1e9), "losses count as reached when at most the level");
         }
     }
 
