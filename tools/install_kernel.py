@@ -7,6 +7,7 @@ assertions on, DJL offline, a 4 GiB heap, and logging that goes to stdout, never
 """
 import argparse
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -16,11 +17,15 @@ KERNEL_NAME = "java-dl"
 DISPLAY_NAME = "Java (DJL) — Интеллектуальные системы, лекции 7–8"
 
 
-def jvm_options(root: Path) -> str:
+# DJL's own variables for a libtorch other than the CPU jar from Maven (README, "GPU").
+LIBTORCH_VARIABLES = ("PYTORCH_LIBRARY_PATH", "PYTORCH_VERSION", "PYTORCH_FLAVOR")
+
+
+def jvm_options(root: Path, offline: bool) -> str:
     return " ".join([
         "-ea",
         "-Xmx4g",
-        "-Dai.djl.offline=true",
+        f"-Dai.djl.offline={'true' if offline else 'false'}",
         f"-Ddlcourse.home={root}",
         "-Dorg.slf4j.simpleLogger.logFile=System.out",
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
@@ -29,19 +34,23 @@ def jvm_options(root: Path) -> str:
     ])
 
 
-def kernel_spec(resource_jars: Path, java: str, root: Path) -> dict:
+def kernel_spec(java: str, root: Path, gpu: bool, environ: dict) -> dict:
+    env = {
+        "JJAVA_CLASSPATH": f"{root / 'target' / 'classes'}:{root / 'target' / 'lib'}/*",
+        # A GPU build without a local libtorch lets DJL fetch the CUDA one once (needs internet).
+        "JJAVA_JVM_OPTS": jvm_options(root, offline=not gpu or "PYTORCH_LIBRARY_PATH" in environ),
+        # A long training cell must not be cut off by the kernel itself.
+        "JJAVA_TIMEOUT": "-1",
+    }
+    if gpu:
+        env.update({k: environ[k] for k in LIBTORCH_VARIABLES if k in environ})
     return {
         "argv": [java, "-jar", "{resource_dir}/jjava-launcher.jar",
                  "{resource_dir}/jjava.jar", "{connection_file}"],
         "display_name": DISPLAY_NAME,
         "language": "java",
         "interrupt_mode": "message",
-        "env": {
-            "JJAVA_CLASSPATH": f"{root / 'target' / 'classes'}:{root / 'target' / 'lib'}/*",
-            "JJAVA_JVM_OPTS": jvm_options(root),
-            # A long training cell must not be cut off by the kernel itself.
-            "JJAVA_TIMEOUT": "-1",
-        },
+        "env": env,
         "metadata": {"debugger": False},
     }
 
@@ -49,6 +58,7 @@ def kernel_spec(resource_jars: Path, java: str, root: Path) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--java", default="java", help="java executable (JDK 17+) the kernel runs on")
+    parser.add_argument("--gpu", action="store_true", help="library built without the CPU libtorch (GPU=1)")
     args = parser.parse_args()
     kernels = Path(sys.prefix) / "share" / "jupyter" / "kernels"
     jjava = kernels / "java"
@@ -59,7 +69,7 @@ def main() -> int:
     target.mkdir(parents=True, exist_ok=True)
     for jar in ("jjava.jar", "jjava-launcher.jar"):
         shutil.copy2(jjava / jar, target / jar)
-    spec = kernel_spec(target, args.java, ROOT)
+    spec = kernel_spec(args.java, ROOT, args.gpu, dict(os.environ))
     (target / "kernel.json").write_text(json.dumps(spec, indent=2, ensure_ascii=False) + "\n")
     print(f"kernel '{KERNEL_NAME}' -> {target}")
     return 0

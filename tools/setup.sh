@@ -42,7 +42,7 @@ mvn "${MVN_FLAGS[@]}" package
 echo "$(ls target/lib | wc -l) jars in target/lib"
 
 step "4/5 Jupyter kernel 'java-dl'"
-"$VENV/bin/python" tools/install_kernel.py --java "$JAVA_BIN"
+"$VENV/bin/python" tools/install_kernel.py --java "$JAVA_BIN" ${GPU:+--gpu}
 
 step "5/5 Data"
 bash tools/prepare_data.sh
