@@ -37,6 +37,11 @@ public final class Tables {
     }
 
     static String format(Object value) {
+        if (value instanceof Long || value instanceof Integer) {
+            long n = ((Number) value).longValue();
+            // thin spaces between thousands, as Russian typography writes 60 965 224
+            return Math.abs(n) < 10_000 ? Long.toString(n) : String.format(Locale.ROOT, "%,d", n).replace(',', '\u2009');
+        }
         if (value instanceof Double || value instanceof Float) {
             double d = ((Number) value).doubleValue();
             if (Double.isNaN(d)) {

@@ -43,24 +43,31 @@ public final class PlotlyJson {
         }
         Map<String, Object> bundle = new LinkedHashMap<>();
         bundle.put("data", data);
-        bundle.put("layout", titlesAsObjects(layout));
+        Map<String, Object> plotlyLayout = normalized(layout);
+        // The course's figures keep the legend under the plot, clear of a right-hand axis.
+        plotlyLayout.putIfAbsent("legend", Map.of("orientation", "h", "y", -0.2));
+        bundle.put("layout", plotlyLayout);
         return bundle;
     }
 
     /**
-     * tablesaw writes {@code title: 'text'}; plotly.js 2+ (JupyterLab's renderer) draws only
-     * {@code title: {text: 'text'}}, for the figure and for every axis.
+     * The layout as plotly.js 2+ (JupyterLab's renderer) reads it. tablesaw writes
+     * {@code title: 'text'}, which it ignores: titles become {@code {text: 'text'}}, for the figure
+     * and every axis. tablesaw also writes numbers and booleans as strings ({@code range: ['0', '1']},
+     * {@code autorange: 'false'}): they get their types back.
      */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> titlesAsObjects(Map<String, Object> layout) {
+    static Map<String, Object> normalized(Map<String, Object> layout) {
         Map<String, Object> out = new LinkedHashMap<>();
         layout.forEach((key, value) -> {
             if (key.equals("title") && value instanceof String text) {
                 out.put(key, Map.of("text", text));
-            } else if (key.matches("[xyz]axis\\d*") && value instanceof Map<?, ?> axis) {
-                out.put(key, titlesAsObjects((Map<String, Object>) axis));
+            } else if (value instanceof Map<?, ?> nested) {
+                out.put(key, normalized((Map<String, Object>) nested));
+            } else if (value instanceof String text && (text.equals("true") || text.equals("false"))) {
+                out.put(key, Boolean.valueOf(text));
             } else {
-                out.put(key, value);
+                out.put(key, numericArrays(value));
             }
         });
         return out;

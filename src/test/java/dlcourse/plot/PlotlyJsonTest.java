@@ -50,6 +50,8 @@ class PlotlyJsonTest {
         assertEquals("y", y2.get("overlaying"));
         assertEquals("right", y2.get("side"));
         assertEquals(Map.of("text", "точность"), y2.get("title"));
+        assertEquals(List.of(0.0, 1.0), y2.get("range"), "tablesaw writes the range as strings");
+        assertEquals(Boolean.FALSE, y2.get("autorange"), "tablesaw writes 'false', which plotly reads as true");
     }
 
     @Test
