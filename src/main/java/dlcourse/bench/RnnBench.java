@@ -49,15 +49,16 @@ public final class RnnBench {
         Forecasting.Errors[] errs = new Forecasting.Errors[5];
         errs[0] = Forecasting.errors("persistence", Forecasting.persistence(valid), valid);
         errs[1] = Forecasting.errors("seasonal (24 h)", Forecasting.seasonal(valid, 24), valid);
+        float scale = Forecasting.differenceScale(train, 24);
         String[] names = {"window MLP", "RNN", "LSTM"};
         for (int i = 0; i < 3; i++) {
             Seeds.fix(1);
             Block core = switch (i) {
-                case 0 -> new SequentialBlock().add(WindowModel.block(lookback, 32, horizon)).add(Recurrent.lastStep());
+                case 0 -> new SequentialBlock().add(WindowModel.block(lookback - 24, 32, horizon)).add(Recurrent.lastStep());
                 case 1 -> Recurrent.regressor(Recurrent.engineRnn(32), horizon);
                 default -> Recurrent.regressor(Recurrent.engineLstm(32, 1f), horizon);
             };
-            Block net = Forecasting.seasonalPlus(core, 24, lookback, horizon);
+            Block net = Forecasting.seasonalPlus(core, 24, lookback, horizon, scale);
             long s = System.nanoTime();
             try (var run = SequenceTraining.of(net, new Shape(lookback, 1)).name(names[i]).epochs(epochs)
                     .learningRate(2e-3f).clip(1).quiet().fit(train.dataset(64, true), valid.dataset(512, false))) {

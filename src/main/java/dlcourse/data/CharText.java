@@ -28,11 +28,11 @@ public final class CharText {
     private final int[] index = new int[Character.MAX_VALUE + 1];
 
     public CharText(String text) {
+        this(text, distinct(text));
+    }
+
+    private CharText(String text, TreeSet<Character> set) {
         this.text = text;
-        TreeSet<Character> set = new TreeSet<>();
-        for (char ch : text.toCharArray()) {
-            set.add(ch);
-        }
         vocab = new char[set.size()];
         Arrays.fill(index, -1);
         int i = 0;
@@ -40,6 +40,14 @@ public final class CharText {
             vocab[i] = ch;
             index[ch] = i++;
         }
+    }
+
+    private static TreeSet<Character> distinct(String text) {
+        TreeSet<Character> set = new TreeSet<>();
+        for (char ch : text.toCharArray()) {
+            set.add(ch);
+        }
+        return set;
     }
 
     /** Genesis, King James Version (public domain). */
@@ -84,9 +92,13 @@ public final class CharText {
         return sb.toString();
     }
 
-    /** The part {@code [from, to)} of the text as its own dataset source (same vocabulary is not guaranteed). */
+    /** The part between fractions {@code from} and {@code to} of the text, with this text's vocabulary (for train/validation splits). */
     public CharText slice(double from, double to) {
-        return new CharText(text.substring((int) (text.length() * from), (int) (text.length() * to)));
+        TreeSet<Character> set = new TreeSet<>();
+        for (char ch : vocab) {
+            set.add(ch);
+        }
+        return new CharText(text.substring((int) (text.length() * from), (int) (text.length() * to)), set);
     }
 
     /**

@@ -8,6 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import dlcourse.data.TimeSeries;
 import dlcourse.plot.Plots;
@@ -38,16 +39,33 @@ public final class Forecasting {
     }
 
     /**
-     * A forecaster that learns only a correction to the seasonal forecast:
-     * {@code ŷ = seasonal(x) + net(x)}. On a series dominated by a daily cycle the network then
-     * spends its capacity on what the cycle does not explain (here: the slow drift between days).
+     * A forecaster that learns only a correction to the seasonal forecast, from the seasonally
+     * differenced input (the change since one period ago, d_t = x_t − x_{t−period}, as in SARIMA):
      *
-     * @param net maps {@code (B, lookback, 1)} to {@code (B, horizon)}
+     * <pre>
+     *   ŷ_{t+k} = x_{t+k−period} + net(d / s)_k · s,     s = {@code scale}, the typical size of d
+     * </pre>
+     *
+     * On a series dominated by a daily cycle the network then spends its capacity on what the cycle
+     * does not explain (the drift from one day to the next), at a scale of order one.
+     *
+     * @param net maps {@code (B, lookback − period, 1)} to {@code (B, horizon)}
      */
-    public static Block seasonalPlus(Block net, int period, int lookback, int horizon) {
+    public static Block seasonalPlus(Block net, int period, int lookback, int horizon, float scale) {
         int from = lookback - period;
         Block seasonal = new LambdaBlock(x -> new NDList(x.head().get(new NDIndex(":, {}:{}, 0", from, from + horizon))), "seasonal");
-        return new ParallelBlock(outs -> new NDList(outs.get(0).head().add(outs.get(1).head())), java.util.List.of(seasonal, net));
+        Block differenced = new SequentialBlock()
+                .add(new LambdaBlock(x -> new NDList(x.head().get(new NDIndex(":, {}:, :", period))
+                        .sub(x.head().get(new NDIndex(":, :{}, :", lookback - period))).div(scale)), "difference"))
+                .add(net)
+                .add(new LambdaBlock(x -> new NDList(x.head().mul(scale)), "rescale"));
+        return new ParallelBlock(outs -> new NDList(outs.get(0).head().add(outs.get(1).head())), java.util.List.of(seasonal, differenced));
+    }
+
+    /** The standard deviation of the seasonal differences x_t − x_{t−period} inside the windows' inputs. */
+    public static float differenceScale(TimeSeries.Windows w, int period) {
+        NDArray d = w.x().get(new NDIndex(":, {}:, 0", period)).sub(w.x().get(new NDIndex(":, :{}, 0", w.lookback() - period)));
+        return (float) Math.sqrt(d.sub(d.mean()).square().mean().getFloat());
     }
 
     /** Persistence: every lead time gets the last observed value. */

@@ -135,9 +135,14 @@ public final class Lstm extends AbstractBlock {
 
     /** Runs the sequence {@code (B, T, C)} from zero state and returns every step (for plots and probes). */
     public List<Step> trace(NDArray x) {
+        return trace(x, null, null);
+    }
+
+    /** The same from given states {@code h_0, c_0 (B, H)} (null = zeros), e.g. to differentiate c_T by c_0. */
+    public List<Step> trace(NDArray x, NDArray h0, NDArray c0) {
         Map<String, NDArray> w = new LinkedHashMap<>();
         p.forEach((name, param) -> w.put(name, param.getArray()));
-        return unroll(x, null, null, w);
+        return unroll(x, h0, c0, w);
     }
 
     private List<Step> unroll(NDArray x, NDArray h, NDArray c, Map<String, NDArray> w) {

@@ -38,6 +38,20 @@ public final class Recurrent {
                 hidden, forgetBias);
     }
 
+    /** The first block of type {@code type} inside {@code net} (depth first), e.g. the engine's LSTM of a trained model. */
+    public static <T extends Block> T find(Block net, Class<T> type) {
+        if (type.isInstance(net)) {
+            return type.cast(net);
+        }
+        for (var child : net.getChildren()) {
+            T found = find(child.getValue(), type);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
     /** {@code (B, T, H) -> (B, H)}: the state after the last step. */
     public static Block lastStep() {
         return new LambdaBlock(list -> new NDList(list.head().get(new NDIndex(":, -1, :"))), "lastStep");
