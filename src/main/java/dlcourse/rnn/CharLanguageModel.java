@@ -36,9 +36,22 @@ public final class CharLanguageModel {
                 .add(Linear.builder().setUnits(vocabSize).build());      // -> (B, T, V)
     }
 
+    /** Softmax cross-entropy over every position: scores {@code (B, T, V)}, targets {@code (B, T)}. */
+    public static Loss loss() {
+        Loss ce = Loss.softmaxCrossEntropyLoss();
+        return new Loss("charCrossEntropy") {
+            @Override
+            public NDArray evaluate(NDList labels, NDList predictions) {
+                NDArray scores = predictions.head();
+                long v = scores.getShape().get(scores.getShape().dimension() - 1);
+                return ce.evaluate(new NDList(labels.head().reshape(-1)), new NDList(scores.reshape(-1, v)));
+            }
+        };
+    }
+
     /** exp(mean next-character cross-entropy) over a dataset of (input, target) sequences. */
     public static double perplexity(Block net, ArrayDataset data, NDManager manager) {
-        Loss ce = Loss.softmaxCrossEntropyLoss();
+        Loss ce = loss();
         double sum = 0;
         int batches = 0;
         try {
