@@ -6,7 +6,7 @@ public final class LossNotFiniteException extends IllegalStateException {
     private final int epoch;
     private final long batch;
 
-    LossNotFiniteException(double loss, int epoch, long batch, String optimizer) {
+    public LossNotFiniteException(double loss, int epoch, long batch, String optimizer) {
         super("Функция потерь стала " + loss + " (эпоха " + epoch + ", пакет " + batch
                 + "): обучение расходится и остановлено. Обычно помогает уменьшить скорость обучения"
                 + " (сейчас: " + optimizer + "), включить ограничение нормы градиента или проверить"

@@ -1,0 +1,102 @@
+package dlcourse.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import dlcourse.core.Profile;
+import dlcourse.core.Seeds;
+import dlcourse.data.LongDependency;
+import dlcourse.data.TimeSeries;
+import dlcourse.rnn.Forecasting;
+import dlcourse.rnn.Recurrent;
+import dlcourse.rnn.SequenceTraining;
+import dlcourse.rnn.WindowModel;
+
+import java.util.Locale;
+
+/**
+ * The numbers in docs/rnn.md: (1) 24-hour-ahead temperature forecasts of a window model, an RNN
+ * and an LSTM against persistence and seasonal baselines on the held-out last 20 % of 2010;
+ * (2) LSTM vs RNN on the long-dependency task, mean over seeds. Sizes follow DL_PROFILE.
+ *
+ * <pre>DL_PROFILE=full mvn -q -B exec:java -Dexec.mainClass=dlcourse.bench.RnnBench -Dexec.classpathScope=runtime</pre>
+ * Optional arguments: {@code forecast} or {@code memory} to run one part.
+ */
+public final class RnnBench {
+
+    public static void main(String[] args) {
+        Profile p = Profile.current();
+        System.out.println(p.banner());
+        String part = args.length > 0 ? args[0] : "all";
+        if (!part.equals("memory")) {
+            forecast(p);
+        }
+        if (!part.equals("forecast")) {
+            memory(p);
+        }
+    }
+
+    static void forecast(Profile p) {
+        long t0 = System.nanoTime();
+        int lookback = 48;
+        int horizon = 24;
+        int epochs = p.pick(3, 10, 20);
+        TimeSeries.Split split = TimeSeries.seattleTemperatures().split(0.8);
+        TimeSeries.Windows train = split.trainWindows(lookback, horizon, p.pick(4, 2, 1));
+        TimeSeries.Windows valid = split.validWindows(lookback, horizon, 1);
+        System.out.printf("forecast: %d train windows, %d held-out windows, %d epochs%n", train.size(), valid.size(), epochs);
+        Forecasting.Errors[] errs = new Forecasting.Errors[5];
+        errs[0] = Forecasting.errors("persistence", Forecasting.persistence(valid), valid);
+        errs[1] = Forecasting.errors("seasonal (24 h)", Forecasting.seasonal(valid, 24), valid);
+        float scale = Forecasting.differenceScale(train, 24);
+        String[] names = {"window MLP", "RNN", "LSTM"};
+        for (int i = 0; i < 3; i++) {
+            Seeds.fix(1);
+            Block core = switch (i) {
+                case 0 -> new SequentialBlock().add(WindowModel.block(lookback - 24, 32, horizon)).add(Recurrent.lastStep());
+                case 1 -> Recurrent.regressor(Recurrent.engineRnn(32), horizon);
+                default -> Recurrent.regressor(Recurrent.engineLstm(32, 1f), horizon);
+            };
+            Block net = Forecasting.seasonalPlus(core, 24, lookback, horizon, scale);
+            long s = System.nanoTime();
+            try (var run = SequenceTraining.of(net, new Shape(lookback, 1)).name(names[i]).epochs(epochs)
+                    .learningRate(2e-3f).clip(1).quiet().fit(train.dataset(64, true), valid.dataset(512, false))) {
+                NDArray pred = Forecasting.predict(run.net(), valid);
+                errs[2 + i] = Forecasting.errors(names[i], pred, valid);
+                System.out.printf(Locale.ROOT, "  %s trained in %.0f s%n", names[i], (System.nanoTime() - s) / 1e9);
+            }
+        }
+        System.out.println(Forecasting.table(errs).print());
+        System.out.printf(Locale.ROOT, "forecast part: %.0f s%n", (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static int args2steps(Profile p) {
+        String s = System.getenv("RNN_BENCH_STEPS");
+        return s != null ? Integer.parseInt(s) : p.pick(30, 50, 100);
+    }
+
+    static void memory(Profile p) {
+        long t0 = System.nanoTime();
+        int steps = args2steps(p);
+        int n = p.pick(2048, 4096, 8192);
+        int epochs = p.pick(3, 10, 15);
+        int seeds = p.pick(1, 2, 5);
+        double[] acc = new double[2];
+        for (int seed = 1; seed <= seeds; seed++) {
+            for (int k = 0; k < 2; k++) {
+                Seeds.fix(seed);
+                Block net = Recurrent.regressor(k == 0 ? Recurrent.engineRnn(32) : Recurrent.engineLstm(32, 1f), 2);
+                try (var run = SequenceTraining.of(net, new Shape(steps, 2)).name(k == 0 ? "RNN" : "LSTM")
+                        .classification().epochs(epochs).learningRate(1e-2f).clip(1).quiet()
+                        .fit(LongDependency.rememberFirst(n, steps, 64, seed), LongDependency.rememberFirst(1024, steps, 256, 1000 + seed))) {
+                    double a = run.last("valid_acc");
+                    acc[k] += a / seeds;
+                    System.out.printf(Locale.ROOT, "  T=%d seed %d %s: valid acc %.3f%n", steps, seed, k == 0 ? "RNN " : "LSTM", a);
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "memory task T=%d, %d seeds, %d epochs of %d: RNN %.3f, LSTM %.3f (%.0f s)%n",
+                steps, seeds, epochs, n, acc[0], acc[1], (System.nanoTime() - t0) / 1e9);
+    }
+}

@@ -1,0 +1,110 @@
+package dlcourse.rnn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.recurrent.LSTM;
+import ai.djl.nn.recurrent.RNN;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
+import dlcourse.core.Seeds;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The scratch layers compute the engine's functions with the same (random) weights. */
+class RecurrentEqualityTest {
+
+    private static final Shape X = new Shape(3, 7, 5); // (B, T, C)
+
+    private static NDArray run(Block block, NDManager m, NDArray x) {
+        return block.forward(new ParameterStore(m, false), new NDList(x), false).head();
+    }
+
+    @Test
+    void scratchRnnEqualsEngineRnn() {
+        Seeds.fix(1);
+        try (NDManager m = NDManager.newBaseManager()) {
+            RNN engine = RNN.builder().setStateSize(6).setNumLayers(1).optBatchFirst(true)
+                    .setActivation(RNN.Activation.TANH).build();
+            engine.setInitializer(new NormalInitializer(0.5f), p -> true); // biases random too
+            engine.initialize(m, DataType.FLOAT32, X);
+            Rnn scratch = new Rnn(6);
+            scratch.initialize(m, DataType.FLOAT32, X);
+            scratch.copyFrom(engine);
+            NDArray x = m.randomNormal(X);
+            NDArray diff = run(engine, m, x).sub(run(scratch, m, x)).abs();
+            float max = diff.max().getFloat();
+            System.out.printf("scratch RNN vs engine RNN: max |diff| = %.2e%n", max);
+            assertTrue(max < 1e-5, "max diff " + max);
+            // and the check can fail: a perturbed weight is detected
+            scratch.getParameters().get("W_hh").getArray().addi(1e-2f);
+            assertTrue(run(engine, m, x).sub(run(scratch, m, x)).abs().max().getFloat() > 1e-4);
+        }
+    }
+
+    @Test
+    void scratchLstmEqualsEngineLstm() {
+        Seeds.fix(2);
+        try (NDManager m = NDManager.newBaseManager()) {
+            LSTM engine = LSTM.builder().setStateSize(6).setNumLayers(1).optBatchFirst(true).build();
+            engine.setInitializer(new NormalInitializer(0.5f), p -> true);
+            engine.initialize(m, DataType.FLOAT32, X);
+            Lstm scratch = Lstm.builder().setStateSize(6).build();
+            scratch.initialize(m, DataType.FLOAT32, X);
+            scratch.copyFrom(engine);
+            NDArray x = m.randomNormal(X);
+            float max = run(engine, m, x).sub(run(scratch, m, x)).abs().max().getFloat();
+            System.out.printf("scratch LSTM vs engine LSTM: max |diff| = %.2e%n", max);
+            assertTrue(max < 1e-5, "max diff " + max);
+        }
+    }
+
+    @Test
+    void swappedGateOrderIsDetected() {
+        // Reading the engine's rows in the lecture's order (c, i, f, o) instead of (i, f, c, o) breaks equality.
+        Seeds.fix(3);
+        try (NDManager m = NDManager.newBaseManager()) {
+            LSTM engine = LSTM.builder().setStateSize(4).setNumLayers(1).optBatchFirst(true).build();
+            engine.setInitializer(new NormalInitializer(0.5f), p -> true);
+            engine.initialize(m, DataType.FLOAT32, X);
+            Lstm scratch = Lstm.builder().setStateSize(4).build();
+            scratch.initialize(m, DataType.FLOAT32, X);
+            scratch.copyFrom(engine);
+            NDArray wf = scratch.parameter("W_xf").getArray();
+            NDArray wi = scratch.parameter("W_xi").getArray();
+            float[] f = wf.toFloatArray();
+            wf.set(wi.toFloatArray());
+            wi.set(f);
+            NDArray x = m.randomNormal(X);
+            assertTrue(run(engine, m, x).sub(run(scratch, m, x)).abs().max().getFloat() > 1e-3);
+        }
+    }
+
+    @Test
+    void forgetBiasDefaultsToOneAndFixedGatesMakeAnRnn() {
+        Seeds.fix(4);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Lstm lstm = Lstm.builder().setStateSize(4).build();
+            lstm.initialize(m, DataType.FLOAT32, X);
+            assertEquals(1f, lstm.parameter("b_f").getArray().min().getFloat(), 0f);
+            assertEquals(1f, lstm.parameter("b_f").getArray().max().getFloat(), 0f);
+            assertEquals(0f, lstm.parameter("b_i").getArray().abs().max().getFloat(), 0f);
+
+            // f = 0, i = o = 1: h_t = tanh(tanh(W_xc x_t + W_hc h_{t-1} + b_c)), an RNN with a doubled tanh.
+            Lstm asRnn = Lstm.builder().setStateSize(4).optFixedGates(0f, 1f, 1f).build();
+            asRnn.initialize(m, DataType.FLOAT32, X);
+            Rnn rnn = new Rnn(4, a -> a.tanh().tanh());
+            rnn.initialize(m, DataType.FLOAT32, X);
+            rnn.getParameters().get("W_xh").getArray().set(asRnn.parameter("W_xc").getArray().toFloatArray());
+            rnn.getParameters().get("W_hh").getArray().set(asRnn.parameter("W_hc").getArray().toFloatArray());
+            NDArray x = m.randomNormal(X);
+            float max = run(asRnn, m, x).sub(run(rnn, m, x)).abs().max().getFloat();
+            assertTrue(max < 1e-6, "max diff " + max);
+        }
+    }
+}
