@@ -4,14 +4,15 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.training.loss.Loss;
 import dlcourse.core.Profile;
 import dlcourse.core.Seeds;
 import dlcourse.data.LongDependency;
 import dlcourse.data.TimeSeries;
 import dlcourse.rnn.Forecasting;
 import dlcourse.rnn.Recurrent;
-import dlcourse.rnn.SequenceTraining;
 import dlcourse.rnn.WindowModel;
+import dlcourse.train.Training;
 
 import java.util.Locale;
 
@@ -60,9 +61,10 @@ public final class RnnBench {
             };
             Block net = Forecasting.seasonalPlus(core, 24, lookback, horizon, scale);
             long s = System.nanoTime();
-            try (var run = SequenceTraining.of(net, new Shape(lookback, 1)).name(names[i]).epochs(epochs)
-                    .learningRate(2e-3f).clip(1).quiet().fit(train.dataset(64, true), valid.dataset(512, false))) {
-                NDArray pred = Forecasting.predict(run.net(), valid);
+            try (var run = Training.of(net, new Shape(lookback, 1)).name(names[i]).epochs(epochs)
+                    .learningRate(2e-3f).clipGradients(1).loss(Loss.l2Loss()).quiet()
+                    .fit(train.dataset(64, true), valid.dataset(512, false))) {
+                NDArray pred = Forecasting.predict(run.model().getBlock(), valid);
                 errs[2 + i] = Forecasting.errors(names[i], pred, valid);
                 System.out.printf(Locale.ROOT, "  %s trained in %.0f s%n", names[i], (System.nanoTime() - s) / 1e9);
             }
@@ -87,10 +89,10 @@ public final class RnnBench {
             for (int k = 0; k < 2; k++) {
                 Seeds.fix(seed);
                 Block net = Recurrent.regressor(k == 0 ? Recurrent.engineRnn(32) : Recurrent.engineLstm(32, 1f), 2);
-                try (var run = SequenceTraining.of(net, new Shape(steps, 2)).name(k == 0 ? "RNN" : "LSTM")
-                        .classification().epochs(epochs).learningRate(1e-2f).clip(1).quiet()
+                try (var run = Training.of(net, new Shape(steps, 2)).name(k == 0 ? "RNN" : "LSTM")
+                        .epochs(epochs).learningRate(1e-2f).clipGradients(1).quiet()
                         .fit(LongDependency.rememberFirst(n, steps, 64, seed), LongDependency.rememberFirst(1024, steps, 256, 1000 + seed))) {
-                    double a = run.last("valid_acc");
+                    double a = run.testAccuracy(); // the held-out sequences are a validation set
                     acc[k] += a / seeds;
                     System.out.printf(Locale.ROOT, "  T=%d seed %d %s: valid acc %.3f%n", steps, seed, k == 0 ? "RNN " : "LSTM", a);
                 }

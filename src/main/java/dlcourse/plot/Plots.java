@@ -66,7 +66,9 @@ public final class Plots {
         }
         for (String[] col : new String[][] {
                 {"train_acc", "точность, обучение"}, {"test_acc", "точность, тест"}}) {
-            if (history.containsColumn(col[0])) {
+            // a regression has no accuracy (NaN): no curve for it
+            if (history.containsColumn(col[0])
+                    && java.util.Arrays.stream(numbers(history, col[0])).anyMatch(Double::isFinite)) {
                 traces.add(ScatterTrace.builder(epoch, numbers(history, col[0]))
                         .mode(ScatterTrace.Mode.LINE_AND_MARKERS).name(col[1])
                         .yAxis(ScatterTrace.YAxis.Y2).build());

@@ -15,9 +15,11 @@ abstract class ProgressView {
     record Status(String title, int epoch, int epochs, long seen, long perEpoch, double loss, double accuracy,
             double imagesPerSecond, double secondsLeft) {
 
+        /** The accuracy appears only where there is one (not for regression). */
         String line() {
-            return String.format(Locale.ROOT, "%s · эпоха %d/%d · %d/%d изобр. · потери %.4f · точность %.3f"
-                    + " · %.0f изобр./с · осталось %s", title, epoch, epochs, seen, perEpoch, loss, accuracy,
+            return String.format(Locale.ROOT, "%s · эпоха %d/%d · %d/%d изобр. · потери %.4f%s"
+                    + " · %.0f изобр./с · осталось %s", title, epoch, epochs, seen, perEpoch, loss,
+                    Double.isNaN(accuracy) ? "" : String.format(Locale.ROOT, " · точность %.3f", accuracy),
                     imagesPerSecond, duration(secondsLeft));
         }
     }

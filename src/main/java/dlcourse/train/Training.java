@@ -22,6 +22,8 @@ import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +42,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * set, stops with {@link LossNotFiniteException} when the loss diverges, and, when given a
  * checkpoint name, saves the run so that a crashed kernel resumes where it stopped. Each
  * batch's tensors are freed with the batch, so native memory stays flat across epochs.
+ *
+ * <p>Accuracy is computed when the first output holds class scores on its last axis for every
+ * label: (N, classes) against (N), or per time step (B, T, V) against (B, T) for a language
+ * model, counting every label. For any other output (regression) the accuracy columns are NaN.
+ *
+ * <p>Recurrent networks need {@link Builder#clipGradients}:
+ * <pre>{@code
+ * var run = Training.of(net, new Shape(72, 1)).loss(Loss.l2Loss()).clipGradients(1).epochs(5)
+ *         .fit(windows.train(), windows.valid());
+ * }</pre>
  */
 public final class Training {
 
@@ -58,8 +70,15 @@ public final class Training {
         return new Builder(net, inputShape);
     }
 
-    /** What a fit produced: the trained model and its history, one row per epoch. */
-    public record Result(Model model, Table history) implements AutoCloseable {
+    /**
+     * What a fit produced: the trained model, its history (one row per epoch) and, when gradients
+     * were clipped, every step's global gradient norm before clipping (else empty).
+     */
+    public record Result(Model model, Table history, double[] gradientNorms) implements AutoCloseable {
+
+        public Result(Model model, Table history) {
+            this(model, history, new double[0]);
+        }
 
         /** Test accuracy after the last epoch. */
         public double testAccuracy() {
@@ -72,7 +91,7 @@ public final class Training {
         }
 
         public double last(String column) {
-            return history.doubleColumn(column).get(history.rowCount() - 1);
+            return history.doubleColumn(column).getDouble(history.rowCount() - 1);
         }
 
         /**
@@ -83,7 +102,7 @@ public final class Training {
             boolean lowerIsBetter = column.endsWith("loss");
             var values = history.doubleColumn(column);
             for (int r = 0; r < history.rowCount(); r++) {
-                double v = values.get(r);
+                double v = values.getDouble(r);
                 if (lowerIsBetter ? v <= level : v >= level) {
                     return history.intColumn("epoch").get(r);
                 }
@@ -110,6 +129,7 @@ public final class Training {
         private Device device;
         private String checkpoint;
         private boolean quiet;
+        private double clipNorm = Double.NaN;
 
         private Builder(Block net, Shape inputShape) {
             this.net = net;
@@ -160,6 +180,24 @@ public final class Training {
             return this;
         }
 
+        /**
+         * Clips the gradients by global norm θ after every backward pass ({@link GradientClipping}),
+         * as recurrent networks need, and records each step's norm before clipping: history column
+         * {@code grad_norm_max} (the epoch's largest) and {@link Result#gradientNorms()}. Off by
+         * default; θ = infinity records the norms without clipping.
+         */
+        public Builder clipGradients(double maxNorm) {
+            if (!(maxNorm > 0)) {
+                throw new IllegalArgumentException("порог нормы градиента должен быть > 0, а не " + maxNorm);
+            }
+            this.clipNorm = maxNorm;
+            return this;
+        }
+
+        boolean clipping() {
+            return !Double.isNaN(clipNorm);
+        }
+
         /** No progress display. */
         public Builder quiet() {
             this.quiet = true;
@@ -188,6 +226,28 @@ public final class Training {
         }
     }
 
+    /**
+     * Adds to {@code scored} = {correct, labels scored} when the first output holds class scores
+     * on its last axis for every label: (N, classes) vs (N), (B, T, V) vs (B, T). Else adds nothing.
+     */
+    static void countCorrect(NDList preds, NDList labels, long[] scored) {
+        Shape scores = preds.head().getShape();
+        NDArray y = labels.head();
+        int d = scores.dimension();
+        if (d != y.getShape().dimension() + 1 || scores.get(d - 1) < 2
+                || !scores.slice(0, d - 1).equals(y.getShape())) {
+            return;
+        }
+        scored[0] += preds.head().argMax(-1).toType(DataType.INT64, false)
+                .eq(y.toType(DataType.INT64, false)).countNonzero().getLong();
+        scored[1] += y.size();
+    }
+
+    /** Correct / scored, or NaN when nothing was scored (regression). */
+    static double accuracy(long[] scored) {
+        return scored[1] == 0 ? Double.NaN : (double) scored[0] / scored[1];
+    }
+
     /** One fit, from initialisation to the last epoch. */
     private static final class Run {
         private final Builder cfg;
@@ -196,6 +256,7 @@ public final class Training {
         private final RandomAccessDataset train;
         private final RandomAccessDataset test;
         private final Table history;
+        private final List<Double> gradientNorms = new ArrayList<>();
 
         Run(Builder cfg, Model model, Optimizer optimizer, RandomAccessDataset train, RandomAccessDataset test) {
             this.cfg = cfg;
@@ -208,6 +269,9 @@ public final class Training {
                     DoubleColumn.create("test_loss"), DoubleColumn.create("test_acc"),
                     DoubleColumn.create("seconds"), DoubleColumn.create("images_per_s"),
                     DoubleColumn.create("rss_mib"), IntColumn.create("open_tensors"));
+            if (cfg.clipping()) {
+                history.addColumns(DoubleColumn.create("grad_norm_max"));
+            }
         }
 
         Result execute() {
@@ -237,15 +301,16 @@ public final class Training {
                 }
                 view.finish(summary());
             }
-            return new Result(model, history);
+            return new Result(model, history, gradientNorms.stream().mapToDouble(Double::doubleValue).toArray());
         }
 
         private void runEpoch(Trainer trainer, int epoch, ProgressView view) {
             long perEpoch = train.size();
             double lossSum = 0;
-            long correct = 0;
+            long[] scored = new long[2]; // correct, labels scored
             long seen = 0;
             long batches = 0;
+            double maxNorm = 0;
             long start = System.nanoTime();
             for (Batch batch : batches(trainer, train)) {
                 try (batch) {
@@ -257,11 +322,16 @@ public final class Training {
                         NDArray lossValue = trainer.getLoss().evaluate(y, preds);
                         gc.backward(lossValue);
                         loss = lossValue.getFloat();
-                        correct += countCorrect(preds, y);
+                        countCorrect(preds, y, scored);
                     }
                     batches++;
                     if (!Float.isFinite(loss)) {
                         throw new LossNotFiniteException(loss, epoch, batches, describe(optimizer));
+                    }
+                    if (cfg.clipping()) {
+                        double norm = GradientClipping.clipByGlobalNorm(cfg.net.getParameters(), cfg.clipNorm);
+                        gradientNorms.add(norm);
+                        maxNorm = Math.max(maxNorm, norm);
                     }
                     trainer.step();
                     long n = x.head().getShape().get(0);
@@ -272,39 +342,42 @@ public final class Training {
                 double rate = seen / seconds;
                 double left = ((cfg.epochs - epoch) * perEpoch + (perEpoch - seen)) / rate;
                 view.batch(new ProgressView.Status(cfg.name, epoch, cfg.epochs, seen, perEpoch,
-                        lossSum / seen, (double) correct / seen, rate, left));
+                        lossSum / seen, accuracy(scored), rate, left));
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             double[] testMetrics = test == null ? new double[] {Double.NaN, Double.NaN} : evaluate(trainer, test);
             history.intColumn("epoch").append(epoch);
             history.doubleColumn("train_loss").append(lossSum / seen);
-            history.doubleColumn("train_acc").append((double) correct / seen);
+            history.doubleColumn("train_acc").append(accuracy(scored));
             history.doubleColumn("test_loss").append(testMetrics[0]);
             history.doubleColumn("test_acc").append(testMetrics[1]);
             history.doubleColumn("seconds").append(seconds);
             history.doubleColumn("images_per_s").append(seen / seconds);
             history.doubleColumn("rss_mib").append(Memory.residentMiB());
             history.intColumn("open_tensors").append(Memory.liveResources(model.getNDManager()));
+            if (cfg.clipping()) {
+                history.doubleColumn("grad_norm_max").append(maxNorm);
+            }
             double left = (cfg.epochs - epoch) * seconds;
             view.epoch(new ProgressView.Status(cfg.name, epoch, cfg.epochs, seen, perEpoch, lossSum / seen,
-                    (double) correct / seen, seen / seconds, left), epochLine(history.rowCount() - 1));
+                    accuracy(scored), seen / seconds, left), epochLine(history.rowCount() - 1));
         }
 
         /** Mean loss and accuracy over a dataset, in inference mode. */
         private double[] evaluate(Trainer trainer, RandomAccessDataset data) {
             double lossSum = 0;
-            long correct = 0;
+            long[] scored = new long[2];
             long seen = 0;
             for (Batch batch : batches(trainer, data)) {
                 try (batch) {
                     NDList preds = trainer.evaluate(batch.getData());
                     long n = batch.getData().head().getShape().get(0);
                     lossSum += trainer.getLoss().evaluate(batch.getLabels(), preds).getFloat() * n;
-                    correct += countCorrect(preds, batch.getLabels());
+                    countCorrect(preds, batch.getLabels(), scored);
                     seen += n;
                 }
             }
-            return new double[] {lossSum / seen, (double) correct / seen};
+            return new double[] {lossSum / seen, accuracy(scored)};
         }
 
         private static Iterable<Batch> batches(Trainer trainer, RandomAccessDataset data) {
@@ -315,27 +388,25 @@ public final class Training {
             }
         }
 
-        /** Correct predictions when the first output holds class scores (N, classes); else 0. */
-        private static long countCorrect(NDList preds, NDList labels) {
-            NDArray scores = preds.head();
-            NDArray y = labels.head();
-            if (scores.getShape().dimension() != 2 || y.getShape().dimension() != 1) {
-                return 0;
-            }
-            return scores.argMax(1).toType(DataType.INT64, false)
-                    .eq(y.toType(DataType.INT64, false)).countNonzero().getLong();
-        }
-
         private String epochLine(int row) {
-            String line = String.format(Locale.ROOT, "эпоха %2d: потери %.4f, точность %.4f",
-                    history.intColumn("epoch").get(row), history.doubleColumn("train_loss").get(row),
-                    history.doubleColumn("train_acc").get(row));
+            String line = String.format(Locale.ROOT, "эпоха %2d: %s", history.intColumn("epoch").get(row),
+                    lossAndAccuracy("train", row));
             if (test != null) {
-                line += String.format(Locale.ROOT, " | тест: потери %.4f, точность %.4f",
-                        history.doubleColumn("test_loss").get(row), history.doubleColumn("test_acc").get(row));
+                line += " | тест: " + lossAndAccuracy("test", row);
+            }
+            if (cfg.clipping()) {
+                line += String.format(Locale.ROOT, " | макс. норма градиента %.3g",
+                        history.doubleColumn("grad_norm_max").getDouble(row));
             }
             return line + String.format(Locale.ROOT, " | %.1f с, %.0f изобр./с",
-                    history.doubleColumn("seconds").get(row), history.doubleColumn("images_per_s").get(row));
+                    history.doubleColumn("seconds").getDouble(row), history.doubleColumn("images_per_s").getDouble(row));
+        }
+
+        /** "потери L, точность A", or only the loss when there is no accuracy (regression). */
+        private String lossAndAccuracy(String part, int row) {
+            double acc = history.doubleColumn(part + "_acc").getDouble(row);
+            String loss = String.format(Locale.ROOT, "потери %.4f", history.doubleColumn(part + "_loss").getDouble(row));
+            return Double.isNaN(acc) ? loss : loss + String.format(Locale.ROOT, ", точность %.4f", acc);
         }
 
         private String summary() {
@@ -343,16 +414,18 @@ public final class Training {
                 return cfg.name + ": обучение не проводилось (0 эпох)";
             }
             int last = history.rowCount() - 1;
-            String text = String.format(Locale.ROOT, "%s: %d эп., %.1f с; точность: обучение %.4f", cfg.name,
-                    history.rowCount(), history.doubleColumn("seconds").sum(), history.doubleColumn("train_acc").get(last));
+            String metric = Double.isNaN(history.doubleColumn("train_acc").getDouble(last)) ? "loss" : "acc";
+            String text = String.format(Locale.ROOT, "%s: %d эп., %.1f с; %s: обучение %.4f", cfg.name,
+                    history.rowCount(), history.doubleColumn("seconds").sum(),
+                    metric.equals("acc") ? "точность" : "потери", history.doubleColumn("train_" + metric).getDouble(last));
             return test == null ? text
-                    : text + String.format(Locale.ROOT, ", тест %.4f", history.doubleColumn("test_acc").get(last));
+                    : text + String.format(Locale.ROOT, ", тест %.4f", history.doubleColumn("test_" + metric).getDouble(last));
         }
 
         /** What must match for a checkpoint to be resumed: the network, the data, the profile. */
         private String fingerprint() {
             return cfg.net.toString().hashCode() + "/" + cfg.inputShape + "/" + train.size() + "/"
-                    + Profile.current().id();
+                    + Profile.current().id() + (cfg.clipping() ? "/clip " + cfg.clipNorm : "");
         }
 
         private static String describe(Optimizer optimizer) {

@@ -2,6 +2,7 @@ package dlcourse.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,11 +12,16 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
+import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
 import dlcourse.core.Seeds;
 import dlcourse.data.FashionMnistData;
 import java.nio.file.Path;
@@ -28,6 +34,9 @@ import tech.tablesaw.api.Table;
 
 /** The training loop on real Fashion-MNIST data with a small perceptron (seconds per test). */
 class TrainingTest {
+
+    /** Arrays for hand-made data sets, alive for the whole class. */
+    private static final NDManager DATA = NDManager.newBaseManager();
 
     private static RandomAccessDataset train;
     private static RandomAccessDataset test;
@@ -148,6 +157,159 @@ class TrainingTest {
             double growth = (rss.get(5) - rss.get(1)) / 4;
             assertTrue(growth < 10, "resident memory grows " + growth + " MiB/epoch: " + rss.asList());
         }
+    }
+
+    /** One SGD step (lr 1) on a linear map whose inputs are the unit vectors: predictions = weights. */
+    private static Training.Result oneSgdStep(String name, Double clip, float[] firstPredictions) {
+        int c = 4;
+        float[] y = {100f, -80f, 60f, 40f};
+        var data = new ArrayDataset.Builder().setData(DATA.eye(c)).optLabels(DATA.create(y))
+                .setSampling(c, false).build();
+        Loss capture = new Loss("l2-captured") {
+            private final Loss l2 = Loss.l2Loss();
+
+            @Override
+            public NDArray evaluate(NDList labels, NDList predictions) {
+                float[] p = predictions.head().toFloatArray();
+                System.arraycopy(p, 0, firstPredictions, 0, p.length);
+                return l2.evaluate(labels, predictions);
+            }
+        };
+        Training.Builder b = Training.of(Linear.builder().setUnits(1).optBias(false).build(), new Shape(c))
+                .name(name).epochs(1).loss(capture).quiet()
+                .optimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(1f)).build());
+        return (clip == null ? b : b.clipGradients(clip)).fit(data, null);
+    }
+
+    /**
+     * With clipping, the update is the gradient scaled to norm θ: for L = mean ½(w_i − y_i)² the
+     * gradient is (w − y)/4, so w₁ = w₀ − θ·(w₀ − y)/‖w₀ − y‖; the recorded norm is ‖w₀ − y‖/4.
+     */
+    @Test
+    void clippingStepsAlongTheClippedGradientAndRecordsTheNorm() {
+        Seeds.fix(5);
+        float[] w0 = new float[4];
+        double theta = 0.5;
+        try (Training.Result r = oneSgdStep("clip", theta, w0)) {
+            float[] g = new float[4];
+            double norm = 0;
+            for (int i = 0; i < 4; i++) {
+                g[i] = (w0[i] - new float[] {100f, -80f, 60f, 40f}[i]) / 4;
+                norm += g[i] * g[i];
+            }
+            norm = Math.sqrt(norm);
+            assertTrue(norm > 10 * theta, "the set-up must need clipping: ‖g‖ = " + norm);
+            assertEquals(1, r.gradientNorms().length, "one step, one recorded norm");
+            assertEquals(norm, r.gradientNorms()[0], 1e-3 * norm);
+            assertEquals(norm, r.last("grad_norm_max"), 1e-3 * norm);
+            float[] w1 = r.model().getBlock().getParameters().get("weight").getArray().toFloatArray();
+            for (int i = 0; i < 4; i++) {
+                assertEquals(w0[i] - theta * g[i] / norm, w1[i], 1e-4, "weight " + i);
+            }
+        }
+        Seeds.fix(5);
+        float[] w0Unclipped = new float[4];
+        try (Training.Result r = oneSgdStep("noclip", null, w0Unclipped)) {
+            assertArrayEquals(w0, w0Unclipped, 0f, "same seed, same start");
+            assertEquals(0, r.gradientNorms().length, "no norms recorded without clipping");
+            assertFalse(r.history().containsColumn("grad_norm_max"));
+            float[] w1 = r.model().getBlock().getParameters().get("weight").getArray().toFloatArray();
+            assertTrue(Math.abs(w1[0] - w0[0]) > 10 * theta, "the unclipped step is long: " + (w1[0] - w0[0]));
+        }
+    }
+
+    /** Clipping every step leaves no tensors behind. */
+    @Test
+    void clippingKeepsMemoryFlat() {
+        Seeds.fix(6);
+        try (Training.Result r = setup("clipmem", 3).clipGradients(1).fit(train, test)) {
+            List<Integer> open = r.history().intColumn("open_tensors").asList();
+            assertEquals(open.get(0), open.get(2), "open tensors per epoch: " + open);
+            assertEquals(3 * 20, r.gradientNorms().length, "20 batches per epoch");
+            for (double n : r.gradientNorms()) {
+                assertTrue(Double.isFinite(n) && n > 0, "norm " + n);
+            }
+            assertTrue(r.testAccuracy() > 0.70, "still learns with clipping: " + r.testAccuracy());
+        }
+    }
+
+    /** A regression has no accuracy: NaN, not 0, in both accuracy columns. */
+    @Test
+    void regressionHistoryHasNaNAccuracy() {
+        Seeds.fix(7);
+        NDArray x = DATA.randomNormal(new Shape(256, 3));
+        NDArray y = x.matMul(DATA.create(new float[] {1f, -2f, 0.5f, 3f, 0f, -1f}, new Shape(3, 2)));  // (256, 2)
+        var data = new ArrayDataset.Builder().setData(x).optLabels(y).setSampling(32, true).build();
+        try (Training.Result r = Training.of(Linear.builder().setUnits(2).build(), new Shape(3)).name("regression")
+                .epochs(10).learningRate(1e-1f).loss(Loss.l2Loss()).quiet().fit(data, data)) {
+            Table h = r.history();
+            for (int row = 0; row < h.rowCount(); row++) {
+                assertTrue(Double.isNaN(h.doubleColumn("train_acc").getDouble(row)), "train_acc " + h.doubleColumn("train_acc").getDouble(row));
+                assertTrue(Double.isNaN(h.doubleColumn("test_acc").getDouble(row)), "test_acc " + h.doubleColumn("test_acc").getDouble(row));
+            }
+            assertTrue(r.last("test_loss") < 0.2 * h.doubleColumn("test_loss").get(0), "the regression learns: "
+                    + h.doubleColumn("test_loss").asList());
+        }
+    }
+
+    /** Per-time-step scores (B, T, V) against labels (B, T): every label counts. */
+    @Test
+    void perTimestepAccuracyCountsEveryLabel() {
+        // B = 2, T = 3, V = 3; argmax per step: [[0, 2, 1], [1, 1, 0]]
+        NDArray scores = DATA.create(new float[] {
+            5, 1, 0,  0, 1, 9,  0, 3, 2,
+            1, 4, 0,  0, 7, 1,  8, 0, 0}, new Shape(2, 3, 3));
+        NDArray labels = DATA.create(new float[] {0, 2, 2, 1, 0, 0}, new Shape(2, 3));  // 4 of 6 right
+        long[] scored = new long[2];
+        Training.countCorrect(new NDList(scores), new NDList(labels), scored);
+        assertArrayEquals(new long[] {4, 6}, scored);
+        assertEquals(4.0 / 6, Training.accuracy(scored), 1e-12);
+
+        long[] rows = new long[2];  // (N, classes) vs (N): the classic case still works
+        Training.countCorrect(new NDList(scores.get(0)), new NDList(DATA.create(new float[] {0, 0, 1})), rows);
+        assertArrayEquals(new long[] {2, 3}, rows);
+
+        long[] none = new long[2];  // same rank (regression) or one output per row: not class scores
+        Training.countCorrect(new NDList(scores), new NDList(scores), none);
+        Training.countCorrect(new NDList(DATA.ones(new Shape(4, 1))), new NDList(DATA.ones(new Shape(4))), none);
+        Training.countCorrect(new NDList(scores), new NDList(DATA.zeros(new Shape(3, 2))), none);
+        assertArrayEquals(new long[] {0, 0}, none);
+        assertTrue(Double.isNaN(Training.accuracy(none)));
+    }
+
+    /** A trained per-step classifier: the history's test accuracy equals a count over all B·T labels. */
+    @Test
+    void perTimestepTestAccuracyMatchesAHandCount() {
+        Seeds.fix(8);
+        int n = 64, t = 5, v = 4;
+        NDArray tokens = DATA.randomInteger(0, v, new Shape(n, t), ai.djl.ndarray.types.DataType.INT32)
+                .toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+        NDArray target = tokens.add(1).mod(v);  // predict token + 1 (mod V) at every step
+        var data = new ArrayDataset.Builder().setData(tokens).optLabels(target).setSampling(16, false).build();
+        Block net = new SequentialBlock()
+                .add(new LambdaBlock(in -> new NDList(in.head().toType(ai.djl.ndarray.types.DataType.INT64, false)
+                        .oneHot(v).toType(ai.djl.ndarray.types.DataType.FLOAT32, false))))   // (B, T) -> (B, T, V)
+                .add(Linear.builder().setUnits(v).build());                              // -> (B, T, V)
+        try (Training.Result r = Training.of(net, new Shape(t)).name("per-step").epochs(2).learningRate(5e-2f)
+                .loss(perStepCrossEntropy()).quiet().fit(data, data)) {
+            NDArray preds = net.forward(new ai.djl.training.ParameterStore(DATA, false), new NDList(tokens), false)
+                    .head().argMax(-1);
+            long right = preds.toType(ai.djl.ndarray.types.DataType.INT64, false)
+                    .eq(target.toType(ai.djl.ndarray.types.DataType.INT64, false)).countNonzero().getLong();
+            assertEquals((double) right / (n * t), r.testAccuracy(), 1e-9, "accuracy over all " + n * t + " labels");
+            assertTrue(r.testAccuracy() > 0.5, "learns the mapping: " + r.testAccuracy());
+        }
+    }
+
+    private static Loss perStepCrossEntropy() {
+        Loss ce = Loss.softmaxCrossEntropyLoss();
+        return new Loss("perStep") {
+            @Override
+            public NDArray evaluate(NDList labels, NDList predictions) {
+                NDArray s = predictions.head();
+                return ce.evaluate(new NDList(labels.head().reshape(-1)), new NDList(s.reshape(-1, s.getShape().get(2))));
+            }
+        };
     }
 
     private static List<float[]> weights(Block block) {
