@@ -72,7 +72,8 @@ public final class Training {
 
     /**
      * What a fit produced: the trained model, its history (one row per epoch) and, when gradients
-     * were clipped, every step's global gradient norm before clipping (else empty).
+     * were clipped, every step's global gradient norm before clipping (else empty; after resuming
+     * from a checkpoint, only the steps of this fit — the history keeps every epoch's maximum).
      */
     public record Result(Model model, Table history, double[] gradientNorms) implements AutoCloseable {
 
