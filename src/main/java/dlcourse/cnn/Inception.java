@@ -9,6 +9,12 @@ import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.pooling.Pool;
 
+import ai.djl.util.Pair;
+import dlcourse.core.ModelSummary;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
 import java.util.List;
 
 /**
@@ -93,6 +99,33 @@ public final class Inception {
                         .add(Layers.convRelu(w.c5reduce(), 1, n, 1, batchNorm))
                         .add(Layers.convRelu(w.c5(), n, 1, 1, batchNorm)),
                 poolBranch(w.poolProjection(), batchNorm));
+    }
+
+    /**
+     * The module as the lecture draws it: one row per branch with its layers, output shape,
+     * weights and multiply-adds for an input of {@code input} (C, H, W).
+     */
+    public static Table describe(Block module, Shape input) {
+        String[] names = {"1×1", "1×1 → 3×3", "1×1 → 5×5", "max pool 3×3 → 1×1"};
+        StringColumn branch = StringColumn.create("ветвь");
+        StringColumn output = StringColumn.create("выход");
+        LongColumn weights = LongColumn.create("параметры");
+        LongColumn macs = LongColumn.create("умножения-сложения");
+        int i = 0;
+        for (Pair<String, Block> b : module.getChildren()) {
+            Shape out = b.getValue().getOutputShapes(new Shape[] {new Shape(1).addAll(input)})[0];
+            branch.append(i < names.length ? names[i] : b.getKey());
+            output.append(out.toString().replace(", ", "×"));
+            weights.append(ModelSummary.parameterCount(b.getValue(), input));
+            macs.append(Anatomy.multiplyAdds(b.getValue(), input));
+            i++;
+        }
+        Shape joined = module.getOutputShapes(new Shape[] {new Shape(1).addAll(input)})[0];
+        branch.append("конкатенация");
+        output.append(joined.toString().replace(", ", "×"));
+        weights.append(ModelSummary.parameterCount(module, input));
+        macs.append(Anatomy.multiplyAdds(module, input));
+        return Table.create("Inception-модуль на входе " + input, branch, output, weights, macs);
     }
 
     private static Block poolBranch(int projection, boolean batchNorm) {
