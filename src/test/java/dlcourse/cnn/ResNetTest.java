@@ -67,7 +67,10 @@ class ResNetTest {
         assertEquals("(1×64×7×7)", c.stringColumn("output").get(3));
     }
 
-    /** DJL's model-zoo ResNetV1 builds ResNet-18 from bottleneck blocks: not the paper's 11.7 M network. */
+    /**
+     * DJL's model-zoo ResNetV1 (0.36) is not the paper's ResNet-18: 1 405 576 weights instead of
+     * 11 689 512 (and 25 575 912 instead of 25 557 032 for 50 layers). Why this library builds its own.
+     */
     @Test
     void djlModelZooResNet18IsNotThePapersResNet18() {
         var djl = ResNetV1.builder().setImageShape(IMAGENET).setNumLayers(18).setOutSize(1000).build();
