@@ -26,7 +26,7 @@ final class Layers {
 
     /**
      * conv → ReLU (the 2014 papers: bias, no normalisation) or conv → BN → ReLU (the bias is
-     * then redundant, BN's shift replaces it). {@code eps} is BN's epsilon.
+     * then redundant, BN's shift replaces it; ε = 1e-3 as in torchvision's Inception).
      */
     static SequentialBlock convRelu(int filters, int kh, int kw, int stride, boolean batchNorm) {
         SequentialBlock b = new SequentialBlock().add(conv(filters, kh, kw, stride, !batchNorm));

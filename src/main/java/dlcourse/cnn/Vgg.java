@@ -10,7 +10,6 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -155,10 +154,5 @@ public final class Vgg {
         public String toString() {
             return configuration.title + "/" + widthDivisor + "/" + hidden + "/" + classes + (batchNorm ? "/bn" : "");
         }
-    }
-
-    /** The configurations' titles and layer strings, for a notebook table. */
-    public static List<String> describe() {
-        return Arrays.stream(Configuration.values()).map(c -> c.title + ": " + c.layers).toList();
     }
 }
