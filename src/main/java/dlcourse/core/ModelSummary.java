@@ -52,11 +52,17 @@ public final class ModelSummary {
         return withInitialized(net, inputShape, () -> countParameters(net));
     }
 
-    /** The number of weights of an initialised block. */
+    /**
+     * The number of trainable weights of an initialised block. Batch normalisation's running mean
+     * and variance are statistics, not weights (DJL keeps them as parameters that need no
+     * gradient; PyTorch as buffers): they are left out, as in published parameter counts.
+     */
     public static long countParameters(Block block) {
         long n = 0;
         for (Pair<String, Parameter> p : block.getParameters()) {
-            n += p.getValue().getArray().size();
+            if (p.getValue().requiresGradient()) {
+                n += p.getValue().getArray().size();
+            }
         }
         return n;
     }

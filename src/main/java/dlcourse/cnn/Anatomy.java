@@ -1,0 +1,117 @@
+package dlcourse.cnn;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Convolution;
+import ai.djl.nn.core.Linear;
+import ai.djl.util.Pair;
+
+import java.util.function.ToLongFunction;
+
+/**
+ * What the lecture counts about an architecture, read off the built layers rather than worked
+ * out by hand: receptive field, depth along the longest path, multiply-adds per image.
+ */
+public final class Anatomy {
+
+    private Anatomy() {}
+
+    /**
+     * Receptive field (in input pixels, along the height) of one output unit of a chain of
+     * convolutions: r = 1 + Σ (k_i − 1)·d_i·Π_{j<i} s_j over the convolutions in order.
+     */
+    public static long receptiveField(Block net) {
+        long[] rj = {1, 1}; // receptive field, product of strides ("jump") so far
+        visitLeaves(net, b -> {
+            if (b instanceof Convolution c) {
+                rj[0] += (c.getKernelShape().get(0) - 1) * c.getDilation().get(0) * rj[1];
+                rj[1] *= c.getStride().get(0);
+            }
+        });
+        return rj[0];
+    }
+
+    /**
+     * Layers on the longest input-to-output path that have weights (convolutions, fully
+     * connected), plus poolings when {@code withPooling}. Parallel branches count as their
+     * deepest branch; batch norm, activations and dropout do not count (as in the papers).
+     * For {@link GoogLeNet} the path is the trunk: the auxiliary heads branch off it.
+     */
+    public static int depth(Block b, boolean withPooling) {
+        if (b instanceof GoogLeNet g) {
+            return depth(g.trunk(), withPooling);
+        }
+        if (b instanceof Convolution || b instanceof Linear) {
+            return 1;
+        }
+        if (b instanceof LambdaBlock l) {
+            return withPooling && l.getName().toLowerCase().contains("pool") ? 1 : 0;
+        }
+        int sum = 0;
+        int max = 0;
+        for (Pair<String, Block> c : b.getChildren()) {
+            int d = depth(c.getValue(), withPooling);
+            sum += d;
+            max = Math.max(max, d);
+        }
+        return b instanceof ParallelBlock ? max : sum;
+    }
+
+    /** Multiply-adds of one forward pass for one image of {@code inputShape} (no batch axis). */
+    public static long multiplyAdds(Block net, Shape inputShape) {
+        return withInitialized(net, inputShape, () -> {
+            long[] total = {0};
+            visitLeaves(net, b -> total[0] += multiplyAddsOfLeaf(b));
+            return total[0];
+        });
+    }
+
+    /** A convolution: every output position multiplies its kernel window, H_out·W_out·|W|. */
+    private static long multiplyAddsOfLeaf(Block b) {
+        ToLongFunction<Block> weights = x -> {
+            for (Pair<String, Parameter> p : x.getParameters()) {
+                if (p.getValue().getType() == Parameter.Type.WEIGHT) {
+                    return p.getValue().getArray().size();
+                }
+            }
+            return 0;
+        };
+        if (b instanceof Convolution c) {
+            Shape out = c.getOutputShapes(c.getInputShapes())[0];
+            return out.get(2) * out.get(3) * weights.applyAsLong(c);
+        }
+        if (b instanceof Linear) {
+            return weights.applyAsLong(b);
+        }
+        return 0;
+    }
+
+    private static void visitLeaves(Block b, java.util.function.Consumer<Block> visit) {
+        if (b.getChildren().isEmpty()) {
+            visit.accept(b);
+        }
+        for (Pair<String, Block> c : b.getChildren()) {
+            visitLeaves(c.getValue(), visit);
+        }
+    }
+
+    private static <T> T withInitialized(Block net, Shape inputShape, java.util.function.Supplier<T> body) {
+        if (net.isInitialized()) {
+            return body.get();
+        }
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            net.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(inputShape));
+            return body.get();
+        } finally {
+            for (Pair<String, Parameter> p : net.getParameters()) {
+                p.getValue().close();
+            }
+        }
+    }
+}
