@@ -20,8 +20,9 @@ setup:
 lab: setup
 	$(VENV)/bin/jupyter lab notebooks/
 
+test: export DL_TEST_T0 := $(shell date +%s.%N)
 test: setup
-	@$(PY) tools/timed.py test
+	@bash tools/test.sh
 
 test-java:
 	mvn -B -q test

@@ -1,0 +1,165 @@
+"""A real browser draws a plot that a notebook stored: the path a student's figure takes.
+
+1. A small notebook calls the course library (dlcourse.plot.Plots) in the java-dl kernel; the
+   executed copy holds an application/vnd.plotly.v1+json output.
+2. JupyterLab (from .venv, plotly's prebuilt renderer, offline) serves it on 127.0.0.1.
+3. Headless Chromium opens it: the DOM must hold plotly's SVG with the trace and the title,
+   and a screenshot goes to build/screenshots/plot.png.
+
+Skipped only when no Chromium is installed (.ci/run installs Debian's `chromium`).
+Set CHROMIUM=<path> to use another Chromium/Chrome binary.
+"""
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from run_notebook import PLOTLY_MIME, execute
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOT = ROOT / "build" / "screenshots" / "plot.png"
+TITLE = "browser check: squares"
+CODE = f"""\
+import dlcourse.plot.Plots;
+Plots.show(Plots.lines("{TITLE}", "x", "y",
+        Plots.Series.of("squares", new double[]{{1, 4, 9, 16}})));"""
+
+
+def chromium() -> str | None:
+    for name in filter(None, [os.environ.get("CHROMIUM"), "chromium", "chromium-browser",
+                              "google-chrome", "google-chrome-stable"]):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = chromium()
+    if not path:
+        pytest.skip("no Chromium installed (apt-get install chromium; or set CHROMIUM=<binary>)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def executed_notebook(tmp_path_factory, browser):
+    src = tmp_path_factory.mktemp("src") / "plot.ipynb"
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "java-dl", "display_name": "Java", "language": "java"}
+    nb.cells = [nbformat.v4.new_markdown_cell("# Browser check"), nbformat.v4.new_code_cell(CODE)]
+    nbformat.write(nb, src)
+    served = tmp_path_factory.mktemp("lab")
+    result = execute(src, served, timeout=300, env={"DL_PROFILE": "smoke"})
+    assert result.ok, result.describe()
+    outputs = nbformat.read(result.executed, as_version=4).cells[1].outputs
+    assert any(PLOTLY_MIME in o.get("data", {}) for o in outputs), \
+        f"Plots.show stored no {PLOTLY_MIME} output; outputs: {outputs}"
+    for extra in served.iterdir():  # serve the notebook alone
+        if extra != result.executed:
+            extra.unlink()
+    return result.executed
+
+
+@pytest.fixture(scope="module")
+def lab(executed_notebook, tmp_path_factory):
+    """JupyterLab on a free port, empty token; stopped whatever happens."""
+    port = free_port()
+    home = tmp_path_factory.mktemp("jupyter")
+    # No news/update toast over the screenshot, and no requests to the (closed) internet.
+    settings = home / "settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    env = dict(os.environ,
+               JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+               JUPYTER_CONFIG_DIR=str(home / "config"),
+               JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"))
+    log = open(home / "lab.log", "wb")
+    cmd = [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--allow-root",
+           "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
+           "--IdentityProvider.token=", "--ServerApp.password=",
+           f"--ServerApp.root_dir={executed_notebook.parent}"]
+    server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT,
+                              stdin=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"jupyter lab exited with {server.returncode}:\n{(home / 'lab.log').read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{base}/api/status", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"jupyter lab did not answer in 90 s:\n{(home / 'lab.log').read_text()[-3000:]}")
+            time.sleep(0.5)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+def run_chromium(browser: str, profile: Path, url: str, *args: str, budget_ms: int = 30000):
+    cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+           "--no-first-run", "--disable-background-networking", "--disable-component-update",
+           "--disable-sync", "--disable-dev-shm-usage", f"--user-data-dir={profile}",
+           f"--virtual-time-budget={budget_ms}", "--window-size=1280,900", *args, url]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=180, stdin=subprocess.DEVNULL)
+
+
+def layout(notebook: Path) -> dict:
+    for o in nbformat.read(notebook, as_version=4).cells[1].outputs:
+        if PLOTLY_MIME in o.get("data", {}):
+            return o["data"][PLOTLY_MIME].get("layout")
+    return {}
+
+
+def test_jupyterlab_draws_the_plotly_figure(browser, lab, executed_notebook, tmp_path):
+    url = f"{lab}/lab/tree/{executed_notebook.name}"
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    SCREENSHOT.unlink(missing_ok=True)
+    dom = run_chromium(browser, tmp_path / "profile-dom", url, "--dump-dom")
+    shot = run_chromium(browser, tmp_path / "profile-shot", url, f"--screenshot={SCREENSHOT}")
+    html = dom.stdout
+    saved = SCREENSHOT.with_suffix(".dom.html")
+    saved.write_text(html)
+    where = f"(DOM in {saved.relative_to(ROOT)}, screenshot in {SCREENSHOT.relative_to(ROOT)})"
+
+    if 'class="main-svg"' not in html:
+        pytest.fail(f"no plotly SVG in the page {where}; chromium exit {dom.returncode}, "
+                    f"{len(html)} characters of DOM; its stderr ends:\n{dom.stderr[-2000:]}", pytrace=False)
+    if 'class="trace scatter' not in html or 'class="js-line"' not in html:
+        pytest.fail(f"plotly drew the axes but no line {where}", pytrace=False)
+    # The title must be drawn in the SVG (the code cell shows it too, so look for plotly's element).
+    if not re.search(r'<text[^>]*class="gtitle"[^>]*>[^<]*' + re.escape(TITLE), html):
+        pytest.fail(
+            f"plotly drew the figure without its title {TITLE!r} {where}. plotly.js >= 3 ignores a "
+            f"plain-string title: it wants layout.title = {{\"text\": ...}} (likewise "
+            f"xaxis.title, yaxis.title). Stored layout: {layout(executed_notebook)}", pytrace=False)
+    assert SCREENSHOT.is_file() and SCREENSHOT.stat().st_size > 10_000, (
+        f"no screenshot (chromium exit {shot.returncode}):\n{shot.stderr[-2000:]}")
