@@ -75,6 +75,11 @@ public final class GanBench {
         Seeds.fix(1);
         int n = (int) real.getShape().get(0);
         try (AdversarialTraining t = AdversarialTraining.of(gan).logEvery(50).start()) {
+            t.every(250, (step, tr) -> {
+                if (step > 0) {
+                    System.out.println("  " + tr.lastLine());
+                }
+            });
             double fdInit = judge.frechet(real, t.sample(m, n));
             long t0 = System.nanoTime();
             t.fit(train, steps);
@@ -94,6 +99,11 @@ public final class GanBench {
             Path out) throws Exception {
         Seeds.fix(2);
         try (AdversarialTraining t = AdversarialTraining.of(gan).logEvery(50).start()) {
+            t.every(250, (step, tr) -> {
+                if (step > 0) {
+                    System.out.println("  " + tr.lastLine());
+                }
+            });
             long t0 = System.nanoTime();
             t.fit(train, steps);
             double sec = (System.nanoTime() - t0) / 1e9;
@@ -119,6 +129,11 @@ public final class GanBench {
             Path out) throws Exception {
         Seeds.fix(3);
         try (AdversarialTraining t = AdversarialTraining.of(gan).logEvery(50).start()) {
+            t.every(250, (step, tr) -> {
+                if (step > 0) {
+                    System.out.println("  " + tr.lastLine());
+                }
+            });
             long t0 = System.nanoTime();
             t.fit(train, steps);
             double sec = (System.nanoTime() - t0) / 1e9;
