@@ -93,7 +93,11 @@ public final class TransposedConv2d extends AbstractBlock {
     public static NDArray apply(NDArray x, NDArray w, NDArray b, int stride, int padding) {
         int k = (int) w.getShape().get(2);
         NDArray spread = insertZeros(x, stride);              // (B, C, (H−1)s+1, (W−1)s+1)
-        NDArray flipped = w.flip(2, 3).transpose(1, 0, 2, 3); // (F, C, k, k)
+        // operations on the weight would attach their results to the weight's (the model's) manager and
+        // pile up there, one per forward pass; hand the flipped copy to the input's manager instead
+        NDArray flippedOnly = w.flip(2, 3);
+        flippedOnly.attach(x.getManager());
+        NDArray flipped = flippedOnly.transpose(1, 0, 2, 3); // (F, C, k, k)
         int pad = k - 1 - padding;
         return Conv2d.conv2d(spread, flipped, b, new Shape(1, 1), new Shape(pad, pad), new Shape(1, 1), 1).head();
     }

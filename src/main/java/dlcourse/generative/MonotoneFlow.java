@@ -77,17 +77,25 @@ public final class MonotoneFlow extends AbstractBlock {
         NDArray x = inputs.head();                                                 // (N, 1)
         NDArray a = ps.getValue(logScale, x.getDevice(), training);
         NDArray b = ps.getValue(shift, x.getDevice(), training);
-        NDArray z = x.mul(a.exp()).add(b);
-        NDArray slope = a.exp().broadcast(x.getShape());
+        NDArray scale = local(a.exp(), x);
+        NDArray z = x.mul(scale).add(b);
+        NDArray slope = scale.broadcast(x.getShape());
         if (bumps > 0) {
             NDArray beta = ps.getValue(logHeight, x.getDevice(), training);       // (K)
             NDArray gamma = ps.getValue(logWidth, x.getDevice(), training);
             NDArray c = ps.getValue(centre, x.getDevice(), training);
-            NDArray t = x.sub(c).mul(gamma.exp()).tanh();                          // (N, K)
-            z = z.add(t.mul(beta.exp()).sum(new int[] {1}, true));
-            slope = slope.add(t.square().neg().add(1).mul(beta.add(gamma).exp()).sum(new int[] {1}, true));
+            NDArray t = x.sub(c).mul(local(gamma.exp(), x)).tanh();               // (N, K)
+            z = z.add(t.mul(local(beta.exp(), x)).sum(new int[] {1}, true));
+            NDArray sum = local(beta.add(gamma), x);
+            slope = slope.add(t.square().neg().add(1).mul(sum.exp()).sum(new int[] {1}, true));
         }
         return new NDList(z, slope.log());                                         // (N, 1), (N, 1)
+    }
+
+    /** A result computed from a parameter, moved to the input's manager so it is freed with the batch. */
+    private static NDArray local(NDArray fromParameter, NDArray x) {
+        fromParameter.attach(x.getManager());
+        return fromParameter;
     }
 
     /** log p_X(x) = −½ f(x)² − ½ log 2π + log f′(x), per example (N, 1). */

@@ -124,6 +124,27 @@ class AdversarialTrainingTest {
         }
     }
 
+    /**
+     * Tensors computed from weights (the flipped kernel of the transposed convolution) must not pile
+     * up in the model's manager: the count of live tensors there stays flat from step to step.
+     */
+    @Test
+    void trainingStepsLeaveNoTensorsBehindInTheModels() {
+        Seeds.fix(6);
+        GanModel gan = Dcgan.builder().optWidth(4).optLatentDim(8).build();
+        try (AdversarialTraining t = AdversarialTraining.of(gan).start();
+                NDManager m = NDManager.newBaseManager()) {
+            NDArray real = m.randomUniform(0f, 1f, new Shape(32, 1, 28, 28));
+            var set = new ai.djl.training.dataset.ArrayDataset.Builder().setData(real)
+                    .optLabels(m.zeros(new Shape(32))).setSampling(8, true).build();
+            t.fit(set, 2);
+            NDManager models = gan.generator().getParameters().get(0).getValue().getArray().getManager();
+            int before = dlcourse.train.Memory.liveResources(models);
+            t.fit(set, 6);
+            assertEquals(before, dlcourse.train.Memory.liveResources(models), "tensors left in the models' manager");
+        }
+    }
+
     /** On a 1-D game, training brings the generated distribution closer to the data (Wasserstein-1). */
     @Test
     void aOneDimensionalGanLearnsTheDataDistribution() {
