@@ -299,7 +299,8 @@ public final class AdversarialTraining implements AutoCloseable {
 
     /** Generated images in [0, 1], in inference mode (batch norm uses its running statistics). */
     public NDArray generate(NDArray z, NDList codes) {
-        NDArray x = generator.evaluate(generatorInputs(z, codes)).head();
+        // in chunks: a convolution's unfolded input for thousands of images at once takes gigabytes
+        NDArray x = Chunks.map(generatorInputs(z, codes), in -> generator.evaluate(in).head());
         return pixels ? x.add(1).div(2) : x;
     }
 

@@ -78,7 +78,7 @@ public final class FashionClassifier {
 
     /** Class scores (N, 10) for images in [0, 1]. */
     public NDArray scores(NDArray images) {
-        return net.forward(parameters, new NDList(images), false).head();
+        return Chunks.map(new NDList(images), in -> net.forward(parameters, in, false).head());
     }
 
     /** Predicted class per image. */
@@ -88,7 +88,7 @@ public final class FashionClassifier {
 
     /** The 128 penultimate-layer features per image (N, 128), for the Fréchet distance. */
     public NDArray features(NDArray images) {
-        return features.forward(parameters, new NDList(images), false).head();
+        return Chunks.map(new NDList(images), in -> features.forward(parameters, in, false).head());
     }
 
     /** Fréchet distance between two sets of images in this classifier's feature space. */
