@@ -113,10 +113,14 @@ public final class GanBench {
                     new NDList(ConditionalGan.oneHot(classes, 10)));
             int[][] conf = GanMetrics.confusion(classes.toIntArray(), judge.predict(x), 10, 10);
             double[] acc = GanMetrics.perClassAccuracy(conf);
+            NDList test = TrainingImages.tensors(Dataset.Usage.TEST, FashionMnistData.testSize(Profile.current()), m);
+            double[] real = GanMetrics.perClassAccuracy(GanMetrics.confusion(
+                    test.get(1).toType(DataType.INT32, false).toIntArray(), judge.predict(test.get(0)), 10, 10));
             System.out.printf(Locale.ROOT, "cGAN: %d steps in %.0f s; requested-class accuracy mean %.3f%n", steps, sec,
                     Arrays.stream(acc).average().orElse(0));
+            System.out.println("  class        cGAN samples  real test images (same classifier)");
             for (int c = 0; c < 10; c++) {
-                System.out.printf(Locale.ROOT, "  %-12s %.2f%n", FashionMnistData.CLASSES.get(c), acc[c]);
+                System.out.printf(Locale.ROOT, "  %-12s %.2f          %.2f%n", FashionMnistData.CLASSES.get(c), acc[c], real[c]);
             }
             System.out.println("  " + t.lastLine());
             NDArray grid = t.generate(m.randomNormal(new Shape(80, gan.latentDim())),
