@@ -1,0 +1,399 @@
+package dlcourse.gan;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import dlcourse.core.Devices;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.Table;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
+
+/**
+ * The adversarial game of the lecture (figure 47), trained the way the lecture states it:
+ * k steps of the discriminator, then one step of the generator, each time holding the opponent
+ * fixed. One loop serves GAN, DCGAN, conditional GAN and InfoGAN: a {@link Variant} adds its
+ * codes, conditions and terms.
+ *
+ * <pre>{@code
+ * try (var gan = AdversarialTraining.of(Dcgan.courseSized().build()).discriminatorSteps(1).start()) {
+ *     gan.fit(FashionMnistData.train(64), 500);
+ *     Images.show(Images.grid(gan.generate(z), 8, 2), "samples");
+ * }
+ * }</pre>
+ *
+ * <p>Engine facts it relies on (platform notes): only one {@link GradientCollector} may be open,
+ * so G's samples for the D step are detached with {@code stopGradient()}; during the G step D's
+ * trainable parameters are frozen (not BatchNorm's running statistics, which must stay writable),
+ * so no gradient of the G objective accumulates in D. Both players use Adam (lr 2·10⁻⁴, β1 0.5,
+ * the DCGAN paper's settings). Losses are computed from logits ({@link #bce}).
+ *
+ * <p>History (a tablesaw table, one row per {@code logEvery} generator steps, means over them):
+ * {@code step, d_loss, g_loss, d_real} (mean D(x)), {@code d_fake} (mean D(G(z)) in the D step),
+ * {@code extra} (the variant's term, 0 for plain GANs), {@code seconds}.
+ */
+public final class AdversarialTraining implements AutoCloseable {
+
+    private static final Loss BCE = Loss.sigmoidBinaryCrossEntropyLoss();
+
+    private final GanModel gan;
+    private final int k;
+    private final int logEvery;
+    private final boolean pixels;
+    private final Model generatorModel;
+    private final Model discriminatorModel;
+    private final Trainer generator;
+    private final Trainer discriminator;
+    private final Table history;
+    private final List<Snapshot> snapshots = new ArrayList<>();
+    private int step;
+    private double seconds;
+    private Iterator<Batch> batches;
+    private RandomAccessDataset source;
+    private int lastBatch = 1;
+
+    /** Called every {@code every} generator steps (sample grids, distances over training). */
+    public interface Snapshot {
+        void at(int step, AdversarialTraining training);
+    }
+
+    private AdversarialTraining(Builder b) {
+        this.gan = b.gan;
+        this.k = b.k;
+        this.logEvery = b.logEvery;
+        this.pixels = b.pixels;
+        Device device = b.device != null ? b.device : Devices.best();
+        generatorModel = Model.newInstance(gan.name() + "-G", device);
+        generatorModel.setBlock(gan.generator());
+        discriminatorModel = Model.newInstance(gan.name() + "-D", device);
+        discriminatorModel.setBlock(gan.discriminator());
+        generator = generatorModel.newTrainer(config(b.lr, b.beta1, device));
+        discriminator = discriminatorModel.newTrainer(config(b.lr, b.beta1, device));
+        List<Shape> gIn = new ArrayList<>(List.of(new Shape(1, gan.latentDim())));
+        gan.variant().codeShapes().forEach(s -> gIn.add(new Shape(1).addAll(s)));
+        generator.initialize(gIn.toArray(Shape[]::new));
+        try (NDManager m = generator.getManager().newSubManager()) {
+            NDList codes = gan.variant().sampleCodes(m, 1);
+            List<Shape> dIn = new ArrayList<>(List.of(new Shape(1).addAll(gan.imageShape())));
+            gan.variant().fakeCondition(codes).forEach(a -> dIn.add(a.getShape()));
+            discriminator.initialize(dIn.toArray(Shape[]::new));
+        }
+        history = Table.create(gan.name(), IntColumn.create("step"), DoubleColumn.create("d_loss"),
+                DoubleColumn.create("g_loss"), DoubleColumn.create("d_real"), DoubleColumn.create("d_fake"),
+                DoubleColumn.create("extra"), DoubleColumn.create("seconds"));
+    }
+
+    private static DefaultTrainingConfig config(float lr, float beta1, Device device) {
+        Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(lr)).optBeta1(beta1).build();
+        return new DefaultTrainingConfig(BCE).optOptimizer(adam).optDevices(new Device[] {device});
+    }
+
+    public static Builder of(GanModel gan) {
+        return new Builder(gan);
+    }
+
+    /** Settings; every one has a default. */
+    public static final class Builder {
+        private final GanModel gan;
+        private int k = 1;
+        private int logEvery = 10;
+        private float lr = 2e-4f;
+        private float beta1 = 0.5f;
+        private Device device;
+        private boolean pixels = true;
+
+        private Builder(GanModel gan) {
+            this.gan = gan;
+        }
+
+        /** k: discriminator steps per generator step (lecture: «несколько шагов обучения D»; default 1). */
+        public Builder discriminatorSteps(int k) {
+            this.k = k;
+            return this;
+        }
+
+        /** Adam's learning rate for both players (default 2e-4, DCGAN paper). */
+        public Builder learningRate(float lr) {
+            this.lr = lr;
+            return this;
+        }
+
+        /** Adam's β1 (default 0.5, DCGAN paper: 0.9 made training oscillate). */
+        public Builder beta1(float beta1) {
+            this.beta1 = beta1;
+            return this;
+        }
+
+        /** One history row per this many generator steps (default 10). */
+        public Builder logEvery(int steps) {
+            this.logEvery = steps;
+            return this;
+        }
+
+        /** Data used as they come (toy points), not pixels in [0, 1] mapped to G's tanh range [−1, 1]. */
+        public Builder rawData() {
+            this.pixels = false;
+            return this;
+        }
+
+        public Builder device(Device device) {
+            this.device = device;
+            return this;
+        }
+
+        /** Creates both players with freshly initialised weights. */
+        public AdversarialTraining start() {
+            return new AdversarialTraining(this);
+        }
+    }
+
+    /** Adds a callback run every {@code every} generator steps (and at step 0 before training). */
+    public AdversarialTraining every(int every, Snapshot snapshot) {
+        snapshots.add((s, t) -> {
+            if (s % every == 0) {
+                snapshot.at(s, t);
+            }
+        });
+        return this;
+    }
+
+    /**
+     * Plays {@code generatorSteps} more rounds on images from {@code data} (pixels in [0, 1], mapped
+     * to [−1, 1]); each round is k D steps on k fresh real batches, then one G step.
+     */
+    public Table fit(RandomAccessDataset data, int generatorSteps) {
+        if (step == 0) {
+            snapshots.forEach(s -> s.at(0, this));
+        }
+        double[] sums = new double[5];
+        int rows = 0;
+        long start = System.nanoTime();
+        for (int g = 0; g < generatorSteps; g++) {
+            for (int i = 0; i < k; i++) {
+                try (Batch batch = next(data)) {
+                    NDArray x = toGenerator(batch.getData().head());
+                    float[] d = discriminatorStep(x, batch.getLabels().head());
+                    sums[0] += d[0] / k;
+                    sums[2] += d[1] / k;
+                    sums[3] += d[2] / k;
+                    sums[4] += d[3] / k;
+                }
+            }
+            sums[1] += generatorStep(lastBatch);
+            step++;
+            rows++;
+            if (rows == logEvery || g == generatorSteps - 1) {
+                seconds += (System.nanoTime() - start) / 1e9;
+                start = System.nanoTime();
+                record(sums, rows);
+                sums = new double[5];
+                rows = 0;
+            }
+            int s = step;
+            snapshots.forEach(snap -> snap.at(s, this));
+        }
+        return history;
+    }
+
+    /**
+     * One D step. Returns {D loss, mean D(x), mean D(G(z)), extra term}.
+     */
+    float[] discriminatorStep(NDArray realImages, NDArray labels) {
+        int n = (int) realImages.getShape().get(0);
+        lastBatch = n;
+        try (NDManager m = realImages.getManager().newSubManager();
+                GradientCollector gc = discriminator.newGradientCollector()) {
+            // (1) update D: maximise log D(x) + log(1 − D(G(z)))
+            //     ⇔ minimise BCE(D(x), 1) + BCE(D(G(z)), 0): an ordinary binary classifier, real vs generated.
+            //     G is held fixed: its sample is detached, so no gradient reaches G's weights.
+            NDList codes = gan.variant().sampleCodes(m, n);
+            NDArray fake = generator.forward(generatorInputs(m.randomNormal(new Shape(n, gan.latentDim())), codes))
+                    .head().stopGradient();
+            NDArray realLogit = discriminator.forward(with(realImages, gan.variant().realCondition(labels))).head();
+            NDList fakeOut = discriminator.forward(with(fake, gan.variant().fakeCondition(codes)));
+            NDArray loss = bce(realLogit, 1f).add(bce(fakeOut.head(), 0f));
+            NDArray extra = gan.variant().extraLoss(fakeOut, codes); // InfoGAN: trains Q (and D's body)
+            if (extra != null) {
+                loss = loss.add(extra);
+            }
+            gc.backward(loss);
+            float[] out = {loss.getFloat(), Activation.sigmoid(realLogit).mean().getFloat(),
+                    Activation.sigmoid(fakeOut.head()).mean().getFloat(), extra == null ? 0f : extra.getFloat()};
+            check(out[0], "D");
+            discriminator.step();
+            return out;
+        }
+    }
+
+    /** One G step with D frozen. Returns G's loss. */
+    float generatorStep(int n) {
+        freeze(gan.discriminator(), true);
+        try (NDManager m = generator.getManager().newSubManager();
+                GradientCollector gc = generator.newGradientCollector()) {
+            // (2) update G: the lecture's objective, minimise log(1 − D(G(z))), saturates: early on D
+            //     rejects samples confidently, D(G(z)) ≈ 0, and the gradient of log(1 − D) vanishes.
+            //     Non-saturating form (Goodfellow et al. 2014): maximise log D(G(z))
+            //     ⇔ minimise BCE(D(G(z)), 1). Same fixed point p_gen = p_data, strong gradients early.
+            NDList codes = gan.variant().sampleCodes(m, n);
+            NDArray fake = generator.forward(generatorInputs(m.randomNormal(new Shape(n, gan.latentDim())), codes))
+                    .head();
+            NDList fakeOut = discriminator.forward(with(fake, gan.variant().fakeCondition(codes)));
+            NDArray loss = bce(fakeOut.head(), 1f);
+            NDArray extra = gan.variant().extraLoss(fakeOut, codes); // InfoGAN: make the code recoverable
+            if (extra != null) {
+                loss = loss.add(extra);
+            }
+            gc.backward(loss);
+            float value = loss.getFloat();
+            check(value, "G");
+            generator.step();
+            return value;
+        } finally {
+            freeze(gan.discriminator(), false);
+        }
+    }
+
+    /** Binary cross-entropy from logits, mean over the batch: −[t·log σ(l) + (1−t)·log(1−σ(l))]. */
+    public static NDArray bce(NDArray logits, float target) {
+        NDArray t = logits.onesLike().mul(target);
+        return BCE.evaluate(new NDList(t), new NDList(logits));
+    }
+
+    /** Freezes (or thaws) the trainable parameters of a block; BatchNorm's running statistics stay writable. */
+    static void freeze(Block block, boolean frozen) {
+        Predicate<Parameter> trainable = p -> p.getType() != Parameter.Type.RUNNING_MEAN
+                && p.getType() != Parameter.Type.RUNNING_VAR;
+        block.freezeParameters(frozen, trainable);
+    }
+
+    /**
+     * Trains D alone for {@code steps} steps with G fixed: towards the optimal discriminator
+     * D*(x) = p_data(x) / (p_data(x) + p_gen(x)) of the current G.
+     */
+    public void fitDiscriminatorOnly(RandomAccessDataset data, int steps) {
+        for (int i = 0; i < steps; i++) {
+            try (Batch batch = next(data)) {
+                discriminatorStep(toGenerator(batch.getData().head()), batch.getLabels().head());
+            }
+        }
+    }
+
+    /** Generated images in [0, 1], in inference mode (batch norm uses its running statistics). */
+    public NDArray generate(NDArray z, NDList codes) {
+        // in chunks: a convolution's unfolded input for thousands of images at once takes gigabytes
+        NDArray x = Chunks.map(generatorInputs(z, codes), in -> generator.evaluate(in).head());
+        return pixels ? x.add(1).div(2) : x;
+    }
+
+    public NDArray generate(NDArray z) {
+        return generate(z, new NDList());
+    }
+
+    /** {@code n} images from the prior: fresh z and codes. */
+    public NDArray sample(NDManager manager, int n) {
+        return generate(manager.randomNormal(new Shape(n, gan.latentDim())), gan.variant().sampleCodes(manager, n));
+    }
+
+    /** D's probability that images (in [0, 1]) are real, in inference mode. */
+    public NDArray discriminate(NDArray images, NDList condition) {
+        NDArray logit = discriminator.evaluate(with(toGenerator(images), condition)).head();
+        return Activation.sigmoid(logit);
+    }
+
+    public Table history() {
+        return history;
+    }
+
+    public int steps() {
+        return step;
+    }
+
+    public GanModel model() {
+        return gan;
+    }
+
+    public NDManager manager() {
+        return generator.getManager();
+    }
+
+    /** Pixels in [0, 1] → [−1, 1], G's tanh range; toy data unchanged. */
+    private NDArray toGenerator(NDArray x) {
+        return pixels ? x.mul(2).sub(1) : x;
+    }
+
+    private static NDList generatorInputs(NDArray z, NDList codes) {
+        return with(z, codes);
+    }
+
+    private static NDList with(NDArray head, NDList rest) {
+        NDList list = new NDList(head);
+        list.addAll(rest);
+        return list;
+    }
+
+    private Batch next(RandomAccessDataset data) {
+        if (data != source || batches == null || !batches.hasNext()) {
+            source = data;
+            try {
+                batches = discriminator.iterateDataset(data).iterator();
+            } catch (java.io.IOException | ai.djl.translate.TranslateException e) {
+                throw new IllegalStateException("Не удалось прочитать данные: " + e.getMessage(), e);
+            }
+        }
+        return batches.next();
+    }
+
+
+    private void record(double[] sums, int rows) {
+        history.intColumn("step").append(step);
+        history.doubleColumn("d_loss").append(sums[0] / rows);
+        history.doubleColumn("g_loss").append(sums[1] / rows);
+        history.doubleColumn("d_real").append(sums[2] / rows);
+        history.doubleColumn("d_fake").append(sums[3] / rows);
+        history.doubleColumn("extra").append(sums[4] / rows);
+        history.doubleColumn("seconds").append(seconds);
+    }
+
+    private void check(float loss, String who) {
+        if (!Float.isFinite(loss)) {
+            throw new IllegalStateException("Потери " + who + " = " + loss + " на шаге G " + step
+                    + ": игра разошлась; уменьшите скорость обучения или проверьте данные");
+        }
+    }
+
+    /** A one-line summary of the last history row. */
+    public String lastLine() {
+        int r = history.rowCount() - 1;
+        return String.format(Locale.ROOT, "шаг G %d: потери D %.3f, G %.3f; D(x) %.2f, D(G(z)) %.2f; %.0f с",
+                history.intColumn("step").get(r), history.doubleColumn("d_loss").get(r),
+                history.doubleColumn("g_loss").get(r), history.doubleColumn("d_real").get(r),
+                history.doubleColumn("d_fake").get(r), history.doubleColumn("seconds").get(r));
+    }
+
+    @Override
+    public void close() {
+        generator.close();
+        discriminator.close();
+        generatorModel.close();
+        discriminatorModel.close();
+    }
+}
