@@ -1,8 +1,5 @@
 package dlcourse.cnn;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
@@ -11,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Convolution;
 import ai.djl.nn.core.Linear;
 import ai.djl.util.Pair;
+import dlcourse.core.ModelSummary;
 
 import java.util.function.ToLongFunction;
 
@@ -65,7 +63,7 @@ public final class Anatomy {
 
     /** Multiply-adds of one forward pass for one image of {@code inputShape} (no batch axis). */
     public static long multiplyAdds(Block net, Shape inputShape) {
-        return withInitialized(net, inputShape, () -> {
+        return ModelSummary.withInitialized(net, inputShape, () -> {
             long[] total = {0};
             visitLeaves(net, b -> total[0] += multiplyAddsOfLeaf(b));
             return total[0];
@@ -98,20 +96,6 @@ public final class Anatomy {
         }
         for (Pair<String, Block> c : b.getChildren()) {
             visitLeaves(c.getValue(), visit);
-        }
-    }
-
-    private static <T> T withInitialized(Block net, Shape inputShape, java.util.function.Supplier<T> body) {
-        if (net.isInitialized()) {
-            return body.get();
-        }
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-            net.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(inputShape));
-            return body.get();
-        } finally {
-            for (Pair<String, Parameter> p : net.getParameters()) {
-                p.getValue().close();
-            }
         }
     }
 }

@@ -67,7 +67,12 @@ public final class ModelSummary {
         return n;
     }
 
-    private static <T> T withInitialized(Block net, Shape inputShape, java.util.function.Supplier<T> body) {
+    /**
+     * Runs {@code body} with the network initialised for inputs of {@code inputShape} (no batch
+     * axis): an uninitialised block is initialised on the CPU and returned to its uninitialised
+     * state afterwards, so that it can still be trained anywhere.
+     */
+    public static <T> T withInitialized(Block net, Shape inputShape, java.util.function.Supplier<T> body) {
         if (net.isInitialized()) {
             return body.get();
         }
