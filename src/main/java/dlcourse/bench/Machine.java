@@ -12,7 +12,17 @@ final class Machine {
     private Machine() {}
 
     static String describe() {
-        return "CPU model:     " + cpuModel() + "\n" + Devices.hardware();
+        return "CPU model:     " + cpuModel() + "\n" + Devices.hardware() + "\n" + "Load average:  " + loadAverage()
+                + " (1, 5, 15 min at the start; other work on the machine slows every number)";
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + ", " + f[1] + ", " + f[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static String cpuModel() {
