@@ -41,7 +41,8 @@ from nbformat.v4 import new_code_cell
 
 KERNEL = "java-dl"
 CELL_TIMEOUT = 120          # seconds per cell
-MAX_RESTARTS = 3            # kernel restarts per submission before the rest is skipped
+MAX_RESTARTS = 3            # kernel (re)starts per submission after the first, before the rest is skipped
+STARTUP_TIMEOUT = 180       # seconds for a kernel to start (a loaded machine needs more than nbclient's 60)
 STUB = ('// ВАШ КОД ЗДЕСЬ\n'
         'throw new UnsupportedOperationException("Решение не написано: замените эту строку своим кодом");')
 HIDDEN_NOTE = "Скрытая проверка не пройдена (её код и сообщение видит только преподаватель)."
@@ -150,6 +151,7 @@ class Step:
     code: str
     check: str | None = None
     label: str = ""
+    task: str | None = None     # for a solution cell: its grade_id
 
 
 def assemble(source: Source, submission) -> tuple[list[Step], list[str]]:
@@ -168,7 +170,7 @@ def assemble(source: Source, submission) -> tuple[list[Step], list[str]]:
             if mine is None or mine.cell_type != "code":
                 notes.append(f"ячейка решения «{gid}» не найдена: задача считается нерешённой")
                 continue
-            steps.append(Step("code", mine.source, label=f"решение {gid}"))
+            steps.append(Step("code", mine.source, task=gid, label=f"решение {gid}"))
         elif gid in by_check:
             check = by_check[gid]
             steps.append(Step("visible", check.visible, gid, f"проверка {gid}"))
@@ -204,14 +206,18 @@ class Kernel:
         self.timeout = timeout
         self.client = NotebookClient(
             nbformat.v4.new_notebook(), kernel_name=kernel_name, timeout=timeout, allow_errors=True,
-            interrupt_on_timeout=True,
+            interrupt_on_timeout=True, startup_timeout=STARTUP_TIMEOUT,
             error_on_timeout={"ename": "CellTimeoutError", "evalue": f"longer than {timeout} s"},
             resources={"metadata": {"path": str(workdir)}})
         env = dict(os.environ)
         env["DL_CHECKPOINTS"] = str(workdir / "checkpoints")
         self.client.km = self.client.create_kernel_manager()
-        self.client.start_new_kernel(env=env, stdout=log, stderr=log)
-        self.client.start_new_kernel_client()
+        try:
+            self.client.start_new_kernel(env=env, stdout=log, stderr=log)
+            self.client.start_new_kernel_client()
+        except BaseException:
+            self.close()  # do not leave a half-started kernel behind
+            raise
 
     def run(self, code: str) -> Outcome:
         from nbclient.exceptions import DeadKernelError
@@ -248,10 +254,16 @@ class Kernel:
 
 
 def _message(error_output) -> str:
-    """The student-facing text of a kernel error: the exception line (or the compiler's diagnostics)."""
+    """The student-facing text of a kernel error: the exception line, or the compiler's diagnostics
+    followed by the offending line."""
     tb = [_ANSI.sub("", line) for line in error_output.get("traceback", [])]
     lines = [line.rstrip() for line in "\n".join(tb).splitlines() if line.strip() and not line.lstrip().startswith("at ")]
-    text = "\n".join(lines[:8]) or error_output.get("evalue", "")
+    if error_output.get("ename") == "CompilationException":
+        code = [line for line in lines if line.startswith("|")]
+        diagnostics = [line.strip() for line in lines if not line.startswith("|")]
+        text = "ошибка компиляции: " + "; ".join(diagnostics[:3]) + ("\n" + "\n".join(code[:2]) if code else "")
+    else:
+        text = "\n".join(lines[:8]) or error_output.get("evalue", "")
     for prefix in ("java.lang.", "dlcourse.grading."):
         text = text.replace(prefix, "")
     return text.strip()
@@ -312,8 +324,14 @@ def grade_one(source: Source, path: Path, sub_id: str, out_dir: Path, timeout: i
                 while i < len(steps):
                     if kernel is None:
                         if restarts > MAX_RESTARTS:
+                            notes.append(f"ядро перезапускалось {MAX_RESTARTS} раз: остальные ячейки не выполнялись")
                             break
-                        kernel = Kernel(kernel_name, timeout, workdir, log)
+                        try:
+                            kernel = Kernel(kernel_name, timeout, workdir, log)
+                        except Exception as e:  # did not start (e.g. a machine under load): try again
+                            notes.append(f"ядро не запустилось: {type(e).__name__}: {str(e)[:200]}")
+                            restarts += 1
+                            continue
                         for j in range(i):  # replay the earlier code cells that worked
                             if steps[j].kind == "code" and outcomes[j].status in ("ok", "error", "stderr"):
                                 kernel.run(steps[j].code)
@@ -332,6 +350,11 @@ def grade_one(source: Source, path: Path, sub_id: str, out_dir: Path, timeout: i
             finally:
                 if kernel is not None:
                     kernel.close()
+    broken = {}  # task -> why its solution cell did not run cleanly
+    for n, step in enumerate(steps):
+        o = outcomes.get(n)
+        if step.task and o is not None and o.status not in ("ok", "stderr"):
+            broken[step.task] = f"Ячейка решения «{step.task}» не выполнилась ({o.message.splitlines()[0] if o.message else o.status}). "
     checks = []
     for c in source.checks:
         idx = {s.kind: n for n, s in enumerate(steps) if s.check == c.id}
@@ -340,7 +363,7 @@ def grade_one(source: Source, path: Path, sub_id: str, out_dir: Path, timeout: i
         if vis is None:
             checks.append(CheckResult(c.id, c.task, 0, c.points, "not-run", "не выполнялась", seconds))
         elif vis.status != "ok":
-            checks.append(CheckResult(c.id, c.task, 0, c.points, _status(vis), vis.message, seconds))
+            checks.append(CheckResult(c.id, c.task, 0, c.points, _status(vis), broken.get(c.task, "") + vis.message, seconds))
         elif "hidden" in idx and (hid is None or hid.status != "ok"):
             checks.append(CheckResult(c.id, c.task, 0, c.points, _status(hid) if hid else "not-run",
                                       HIDDEN_NOTE, seconds, hidden_failed=True))

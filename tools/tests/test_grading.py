@@ -25,7 +25,7 @@ FIXTURES = ASSIGNMENTS / "fixtures"
 OUT = ROOT / "build" / "test" / "grading"
 JOBS = int(os.environ.get("DL_GRADING_JOBS", "2"))
 TIMEOUT = 120               # per cell, as in CI
-ROBUST_TIMEOUT = 30         # per cell for the robustness fixtures (the infinite loop waits this long)
+ROBUST_TIMEOUT = 20         # per cell for the robustness fixtures (the infinite loop waits this long)
 ROBUST_TASK = "lstm_unroll"
 
 SOURCES = sorted(ASSIGNMENTS.glob("source/*/*.ipynb"))
@@ -128,8 +128,10 @@ def test_every_task_has_a_wrong_solution_fixture():
         assert tasks == fixtures, f"{path.stem}: tasks {sorted(tasks)}, fixtures {sorted(fixtures)}"
 
 
-ROBUST = {"infinite_loop": "timeout", "exception": "failed", "compile_error": "failed",
-          "kernel_death": "failed", "memory_exhaustion": "failed", "stderr": "failed"}
+# The status of the robustness task's check. Memory: the JVM throws OutOfMemoryError ("failed"),
+# unless the collector thrashes past the time limit first on a loaded machine ("timeout").
+ROBUST = {"infinite_loop": {"timeout"}, "exception": {"failed"}, "compile_error": {"failed"},
+          "kernel_death": {"failed"}, "memory_exhaustion": {"failed", "timeout"}, "stderr": {"failed"}}
 
 
 @pytest.mark.parametrize("kind", sorted(ROBUST))
@@ -137,15 +139,18 @@ def test_misbehaving_submission_costs_only_its_task(kind, graded):
     r = graded[f"robust-{kind}"]
     for c in r.checks:
         if c.task == ROBUST_TASK:
-            assert c.points == 0 and c.status == ROBUST[kind], _summary(r)
+            assert c.points == 0 and c.status in ROBUST[kind], _summary(r)
         else:
             assert c.points == c.max_points, f"{c.id} lost points after {kind}\n{_summary(r)}"
     limit = sum(1 for _ in r.checks) * 2 * ROBUST_TIMEOUT + 120
     assert r.seconds < limit, f"{kind}: graded in {r.seconds:.0f} s"
     if kind == "kernel_death":
         assert any("ядро перезапущено" in n for n in r.notes), r.notes
-    if kind == "compile_error":
-        assert any("unrollPlease" in c.message or "';'" in c.message for c in r.checks), _summary(r)
+    if kind == "compile_error":  # the student is told that the solution cell did not compile, and why
+        assert any("Ячейка решения «lstm_unroll» не выполнилась (ошибка компиляции: ';' expected" in c.message
+                   for c in r.checks), _summary(r)
+    if kind == "stderr":
+        assert any("stderr" in c.message for c in r.checks), _summary(r)
 
 
 @pytest.mark.parametrize("kind", ["malformed-json", "malformed-schema"])
@@ -157,9 +162,15 @@ def test_malformed_notebook_is_reported(kind, graded):
 
 def test_reports_hide_the_hidden_tests(graded):
     """Neither the JSON/Markdown/JUnit reports nor the executed copies contain hidden test code."""
-    hidden = [line.strip() for p in SOURCES for c in grade.load_source(p).checks
-              for line in c.hidden.splitlines() if len(line.strip()) > 25 and not line.strip().startswith("//")]
-    assert hidden
+    hidden = []
+    for p in SOURCES:
+        source = grade.load_source(p)
+        # what the student may see anyway: the release and the solutions
+        seen = nbformat.writes(grade.release(source.nb)) + "".join(
+            c.source for c in source.nb.cells if grade.nbgrader_meta(c).get("solution"))
+        hidden += [line.strip() for c in source.checks for line in c.hidden.splitlines()
+                   if len(line.strip()) > 25 and not line.strip().startswith("//") and line.strip() not in seen]
+    assert len(hidden) > 20
     texts = [f.read_text(encoding="utf-8") for f in OUT.rglob("*") if f.suffix in (".json", ".md", ".xml", ".ipynb")]
     assert texts
     for line in hidden:
