@@ -149,6 +149,10 @@ def test_misbehaving_submission_costs_only_its_task(kind, graded):
     if kind == "compile_error":  # the student is told that the solution cell did not compile, and why
         assert any("Ячейка решения «lstm_unroll» не выполнилась (ошибка компиляции: ';' expected" in c.message
                    for c in r.checks), _summary(r)
+    if kind == "memory_exhaustion":
+        assert any("OutOfMemoryError" in c.message or c.status == "timeout" for c in r.checks), _summary(r)
+    if kind in ("exception", "infinite_loop", "memory_exhaustion"):  # the fixture itself compiles
+        assert not any("ошибка компиляции" in c.message and "Ячейка решения" in c.message for c in r.checks), _summary(r)
     if kind == "stderr":
         assert any("stderr" in c.message for c in r.checks), _summary(r)
 
