@@ -4,7 +4,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 NB    ?=
 
-.PHONY: help setup lab test test-java test-notebooks run bench clean
+.PHONY: help setup lab test test-java test-notebooks run bench release grade bench-grading clean
 
 help:
 	@echo "make setup            set up everything (Python env, Java library, kernel, data); idempotent"
@@ -12,6 +12,9 @@ help:
 	@echo "make test             library unit tests + every notebook executed headless (smoke profile)"
 	@echo "make run NB=notebooks/01-alexnet.ipynb   execute one notebook headless -> build/notebooks/ (.ipynb + .html)"
 	@echo "make bench            training-speed benchmark (images/s, time per epoch) -> docs/benchmarks.md (AlexNet, smoke/laptop and full settings)"
+	@echo "make release          student versions of the assignments -> assignments/release/ (docs/grading.md)"
+	@echo "make grade A=lstm SUB=<folder or .ipynb>   grade submissions -> build/grading/ (report.json/.xml/.md)"
+	@echo "make bench-grading    time to grade 30 submissions, serial and parallel -> docs/grading.md"
 	@echo "Profiles: DL_PROFILE=smoke|laptop|full (default: full with a GPU, laptop without)"
 
 setup:
@@ -36,6 +39,16 @@ run: setup
 
 bench: setup
 	mvn -B -q compile exec:java -Dexec.mainClass=dlcourse.bench.AlexNetBenchmark
+
+release: setup
+	@for src in assignments/source/*/*.ipynb; do $(PY) tools/grade.py release $$src || exit 1; done
+
+grade: setup
+	@test -n "$(A)" -a -n "$(SUB)" || { echo "usage: make grade A=<assignment> SUB=<folder or notebook> [PASS=60] [JOBS=1]"; exit 2; }
+	$(PY) tools/grade.py grade assignments/source/$(A)/$(A).ipynb $(SUB) --pass-mark $(or $(PASS),60) --jobs $(or $(JOBS),1)
+
+bench-grading: setup
+	$(PY) tools/bench_grading.py --assignment lstm -n 30 --jobs 1 2
 
 clean:
 	rm -rf target build

@@ -1,0 +1,200 @@
+package dlcourse.grading;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import dlcourse.core.ModelSummary;
+import java.util.Locale;
+
+/**
+ * Assertions for the graded test cells of the course's assignments (see docs/grading.md).
+ *
+ * <p>Each check returns quietly when it holds and throws a {@link CheckFailure} whose Russian
+ * message names what was checked, what was expected and what was found. Nothing is written to
+ * stderr (nbgrader scores a test cell with stderr output zero); {@link #ok} prints one line to
+ * stdout for the student.
+ *
+ * <pre>{@code
+ * Checks.shape(block.forward(ps, new NDList(x), false).head(), new Shape(2, 32, 4, 4), "выход блока");
+ * Checks.parameterCount(block, new Shape(16, 8, 8), 14_016, "остаточный блок");
+ * Checks.ok("Задача 1: форма выхода");
+ * }</pre>
+ */
+public final class Checks {
+
+    private Checks() {}
+
+    /** Prints {@code ✓ what} to stdout: the cell's checks passed. */
+    public static void ok(String what) {
+        System.out.println("✓ " + what);
+    }
+
+    /** Fails with {@code message} unless {@code condition} holds. */
+    public static void that(boolean condition, String message) {
+        if (!condition) {
+            throw new CheckFailure(message);
+        }
+    }
+
+    public static void shape(NDArray actual, Shape expected, String what) {
+        notNull(actual, what);
+        shape(actual.getShape(), expected, what);
+    }
+
+    public static void shape(Shape actual, Shape expected, String what) {
+        if (!expected.equals(actual)) {
+            throw new CheckFailure(String.format("Форма «%s»: ожидалась %s, получена %s.", what, expected, actual));
+        }
+    }
+
+    /** The exact number of weights of {@code net} for inputs of {@code inputShape} (no batch axis). */
+    public static long parameterCount(Block net, Shape inputShape, long expected, String what) {
+        long found = count(net, inputShape, what);
+        if (found != expected) {
+            throw new CheckFailure(String.format("Число параметров «%s»: ожидалось %s, получено %s (разница %s).",
+                    what, grouped(expected), grouped(found), (found > expected ? "+" : "") + grouped(found - expected)));
+        }
+        return found;
+    }
+
+    /** At most {@code max} weights; returns the count. */
+    public static long parameterBudget(Block net, Shape inputShape, long max, String what) {
+        long found = count(net, inputShape, what);
+        if (found > max) {
+            throw new CheckFailure(String.format("Число параметров «%s»: бюджет %s, получено %s — на %s больше.",
+                    what, grouped(max), grouped(found), grouped(found - max)));
+        }
+        return found;
+    }
+
+    /**
+     * {@code actual} equals {@code expected} element by element within {@code atol + rtol·|expected|}
+     * (the shapes must agree); the message names the worst element.
+     */
+    public static void close(NDArray actual, NDArray expected, double atol, double rtol, String what) {
+        notNull(actual, what);
+        shape(actual.getShape(), expected.getShape(), what);
+        float[] a = actual.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        float[] e = expected.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        int worst = -1;
+        double worstExcess = 0;
+        for (int i = 0; i < a.length; i++) {
+            double diff = Math.abs((double) a[i] - e[i]);
+            double excess = Double.isNaN(diff) ? Double.POSITIVE_INFINITY : diff - (atol + rtol * Math.abs(e[i]));
+            if (excess > worstExcess) {
+                worst = i;
+                worstExcess = excess;
+            }
+        }
+        if (worst >= 0) {
+            throw new CheckFailure(String.format(Locale.ROOT,
+                    "«%s» не совпадает с эталоном: в элементе %s ожидалось %.6g, получено %.6g (допуск %.1g + %.1g·|эталон|).",
+                    what, index(worst, actual.getShape()), e[worst], a[worst], atol, rtol));
+        }
+    }
+
+    public static void close(NDArray actual, NDArray expected, double atol, String what) {
+        close(actual, expected, atol, 0, what);
+    }
+
+    public static void close(double actual, double expected, double atol, String what) {
+        if (!(Math.abs(actual - expected) <= atol)) {
+            throw new CheckFailure(String.format(Locale.ROOT, "«%s»: ожидалось %.6g, получено %.6g (допуск %.1g).",
+                    what, expected, actual, atol));
+        }
+    }
+
+    /** Every element is a finite number (no NaN, no ±∞). */
+    public static void finite(NDArray actual, String what) {
+        notNull(actual, what);
+        float[] a = actual.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        for (int i = 0; i < a.length; i++) {
+            if (!Float.isFinite(a[i])) {
+                throw new CheckFailure(String.format("«%s»: в элементе %s получено %s вместо конечного числа.",
+                        what, index(i, actual.getShape()), a[i]));
+            }
+        }
+    }
+
+    /**
+     * Trainability: {@code steps} steps of Adam ({@code lr}) on one fixed batch {@code (x, y)}
+     * bring {@code loss} to at most {@code factor} times its first value. Returns the last loss.
+     * The network is (re)initialised for the check.
+     */
+    public static float trainable(Block net, NDArray x, NDArray y, Loss loss, int steps, float lr, double factor,
+                                  String what) {
+        try (Model model = Model.newInstance("check", x.getDevice())) {
+            model.setBlock(net);
+            Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(lr)).build();
+            try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(loss).optOptimizer(adam)
+                    .optDevices(new ai.djl.Device[] {x.getDevice()}))) {
+                trainer.initialize(x.getShape());
+                float first = Float.NaN;
+                float last = Float.NaN;
+                for (int i = 0; i < steps; i++) {
+                    try (GradientCollector gc = trainer.newGradientCollector()) {
+                        NDArray value = trainer.getLoss().evaluate(new NDList(y), trainer.forward(new NDList(x)));
+                        gc.backward(value);
+                        last = value.getFloat();
+                    }
+                    if (!Float.isFinite(last)) {
+                        throw new CheckFailure(String.format("«%s»: на шаге %d обучения потеря стала %s.", what, i + 1, last));
+                    }
+                    if (i == 0) {
+                        first = last;
+                    }
+                    trainer.step();
+                }
+                if (!(last <= factor * first)) {
+                    throw new CheckFailure(String.format(Locale.ROOT,
+                            "«%s» не обучается: потеря была %.4g, после %d шагов Adam (lr=%.1g) стала %.4g, а нужно не больше %.4g.",
+                            what, first, steps, lr, last, factor * first));
+                }
+                return last;
+            }
+        }
+    }
+
+    private static long count(Block net, Shape inputShape, String what) {
+        if (net == null) {
+            throw new CheckFailure("«" + what + "»: получен null вместо сети.");
+        }
+        try {
+            return ModelSummary.parameterCount(net, inputShape);
+        } catch (RuntimeException e) {
+            throw new CheckFailure(String.format("«%s» не принимает вход формы %s: %s", what,
+                    new Shape(1).addAll(inputShape), e.getMessage()));
+        }
+    }
+
+    private static void notNull(Object actual, String what) {
+        if (actual == null) {
+            throw new CheckFailure("«" + what + "»: получен null.");
+        }
+    }
+
+    /** 1234567 -> "1 234 567". */
+    static String grouped(long n) {
+        return String.format(Locale.ROOT, "%,d", n).replace(',', ' ');
+    }
+
+    /** The multi-index [i, j, ...] of flat position {@code flat} in {@code shape}. */
+    static String index(int flat, Shape shape) {
+        long[] dims = shape.getShape();
+        long[] idx = new long[dims.length];
+        long rest = flat;
+        for (int d = dims.length - 1; d >= 0; d--) {
+            idx[d] = dims[d] == 0 ? 0 : rest % dims[d];
+            rest = dims[d] == 0 ? rest : rest / dims[d];
+        }
+        return java.util.Arrays.toString(idx);
+    }
+}

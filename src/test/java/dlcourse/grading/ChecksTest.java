@@ -1,0 +1,96 @@
+package dlcourse.grading;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.loss.Loss;
+import dlcourse.core.Seeds;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import org.junit.jupiter.api.Test;
+
+/** Each check passes on a right answer and fails, with a message naming both values, on a wrong one. */
+class ChecksTest {
+
+    private static Block mlp(int hidden) {
+        return new SequentialBlock().add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(hidden).build()).add(Activation::relu)
+                .add(Linear.builder().setUnits(3).build());
+    }
+
+    @Test
+    void shapeNamesExpectedAndFound() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.zeros(new Shape(2, 3));
+            assertDoesNotThrow(() -> Checks.shape(x, new Shape(2, 3), "x"));
+            CheckFailure e = assertThrows(CheckFailure.class, () -> Checks.shape(x, new Shape(3, 2), "выход"));
+            assertEquals("Форма «выход»: ожидалась (3, 2), получена (2, 3).", e.getMessage());
+            assertThrows(CheckFailure.class, () -> Checks.shape((NDArray) null, new Shape(1), "x"));
+        }
+    }
+
+    @Test
+    void parameterCountAndBudget() {
+        // 4·8+8 + 8·3+3 = 67 weights for a 4-feature input
+        assertEquals(67, Checks.parameterCount(mlp(8), new Shape(4), 67, "mlp"));
+        CheckFailure e = assertThrows(CheckFailure.class, () -> Checks.parameterCount(mlp(8), new Shape(4), 60, "mlp"));
+        assertEquals("Число параметров «mlp»: ожидалось 60, получено 67 (разница +7).", e.getMessage());
+        assertEquals(67, Checks.parameterBudget(mlp(8), new Shape(4), 67, "mlp"));
+        e = assertThrows(CheckFailure.class, () -> Checks.parameterBudget(mlp(1000), new Shape(4), 1000, "mlp"));
+        assertTrue(e.getMessage().contains("бюджет 1 000, получено 8 003"), e.getMessage());
+    }
+
+    @Test
+    void closeNamesTheWorstElement() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray e = m.create(new float[] {1, 2, 3, 4}, new Shape(2, 2));
+            assertDoesNotThrow(() -> Checks.close(e.add(1e-6f), e, 1e-5, "a"));
+            CheckFailure f = assertThrows(CheckFailure.class,
+                    () -> Checks.close(m.create(new float[] {1, 2, 3, 4.5f}, new Shape(2, 2)), e, 1e-3, "a"));
+            assertTrue(f.getMessage().contains("[1, 1]") && f.getMessage().contains("4.50000"), f.getMessage());
+            assertThrows(CheckFailure.class, () -> Checks.close(e.div(0), e, 1e-3, "nan"));
+            assertThrows(CheckFailure.class, () -> Checks.close(e.reshape(4), e, 1e-3, "shape"));
+            assertThrows(CheckFailure.class, () -> Checks.finite(m.create(new float[] {1, Float.NaN}), "nan"));
+            assertThrows(CheckFailure.class, () -> Checks.close(1.0, 1.1, 0.01, "x"));
+        }
+    }
+
+    @Test
+    void trainableSeparatesALearnerFromADeadNetwork() {
+        Seeds.fix(3);
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.randomNormal(new Shape(32, 4));
+            NDArray y = x.get(":, 0").gt(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+            Loss loss = Loss.softmaxCrossEntropyLoss();
+            assertTrue(Checks.trainable(mlp(16), x, y, loss, 40, 0.01f, 0.6, "mlp") > 0);
+            // A zero learning rate cannot lower the loss: the check must fail.
+            CheckFailure f = assertThrows(CheckFailure.class, () -> Checks.trainable(mlp(16), x, y, loss, 10, 0f, 0.9, "mlp"));
+            assertTrue(f.getMessage().contains("не обучается"), f.getMessage());
+        }
+    }
+
+    @Test
+    void passingChecksWriteNothingToStderr() {
+        PrintStream err = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buf));
+        try (NDManager m = NDManager.newBaseManager()) {
+            Checks.parameterCount(mlp(8), new Shape(4), 67, "mlp");
+            Checks.close(m.ones(new Shape(2)), m.ones(new Shape(2)), 0, "x");
+            Checks.ok("готово");
+        } finally {
+            System.setErr(err);
+        }
+        assertEquals("", buf.toString());
+    }
+}
