@@ -70,20 +70,31 @@ public final class GanBench {
         System.out.printf(Locale.ROOT, "total wall time %.0f s%n", (System.nanoTime() - t0) / 1e9);
     }
 
+    /** A training run that prints its state every 250 generator steps. */
+    static AdversarialTraining startLogged(GanModel gan) {
+        AdversarialTraining t = AdversarialTraining.of(gan).logEvery(50).start();
+        t.every(250, (step, tr) -> {
+            if (step > 0) {
+                System.out.println("  " + tr.lastLine());
+            }
+        });
+        return t;
+    }
+
+    /** Trains for {@code steps} generator steps; returns the wall time in seconds. */
+    static double timedFit(AdversarialTraining t, RandomAccessDataset train, int steps) throws Exception {
+        long t0 = System.nanoTime();
+        t.fit(train, steps);
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
     static void dcgan(GanModel gan, RandomAccessDataset train, int steps, FashionClassifier judge, NDArray real,
             NDManager m, Path out) throws Exception {
         Seeds.fix(1);
         int n = (int) real.getShape().get(0);
-        try (AdversarialTraining t = AdversarialTraining.of(gan).logEvery(50).start()) {
-            t.every(250, (step, tr) -> {
-                if (step > 0) {
-                    System.out.println("  " + tr.lastLine());
-                }
-            });
+        try (AdversarialTraining t = startLogged(gan)) {
             double fdInit = judge.frechet(real, t.sample(m, n));
-            long t0 = System.nanoTime();
-            t.fit(train, steps);
-            double sec = (System.nanoTime() - t0) / 1e9;
+            double sec = timedFit(t, train, steps);
             NDArray samples = t.sample(m, n);
             double fd = judge.frechet(real, samples);
             int[] pred = judge.predict(samples);
@@ -98,15 +109,8 @@ public final class GanBench {
     static void cgan(GanModel gan, RandomAccessDataset train, int steps, FashionClassifier judge, NDManager m,
             Path out) throws Exception {
         Seeds.fix(2);
-        try (AdversarialTraining t = AdversarialTraining.of(gan).logEvery(50).start()) {
-            t.every(250, (step, tr) -> {
-                if (step > 0) {
-                    System.out.println("  " + tr.lastLine());
-                }
-            });
-            long t0 = System.nanoTime();
-            t.fit(train, steps);
-            double sec = (System.nanoTime() - t0) / 1e9;
+        try (AdversarialTraining t = startLogged(gan)) {
+            double sec = timedFit(t, train, steps);
             int per = 100;
             NDArray classes = m.arange(0, 10, 1, DataType.INT32).repeat(per);
             NDArray x = t.generate(m.randomNormal(new Shape(10L * per, gan.latentDim())),
@@ -132,15 +136,8 @@ public final class GanBench {
     static void infogan(GanModel gan, RandomAccessDataset train, int steps, FashionClassifier judge, NDManager m,
             Path out) throws Exception {
         Seeds.fix(3);
-        try (AdversarialTraining t = AdversarialTraining.of(gan).logEvery(50).start()) {
-            t.every(250, (step, tr) -> {
-                if (step > 0) {
-                    System.out.println("  " + tr.lastLine());
-                }
-            });
-            long t0 = System.nanoTime();
-            t.fit(train, steps);
-            double sec = (System.nanoTime() - t0) / 1e9;
+        try (AdversarialTraining t = startLogged(gan)) {
+            double sec = timedFit(t, train, steps);
             int per = 100;
             NDArray codes = m.arange(0, 10, 1, DataType.INT32).repeat(per);
             NDArray x = t.generate(m.randomNormal(new Shape(10L * per, gan.latentDim())),
