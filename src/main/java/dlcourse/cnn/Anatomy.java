@@ -4,17 +4,13 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.ParallelBlock;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Convolution;
 import ai.djl.nn.core.Linear;
 import ai.djl.util.Pair;
-import dlcourse.core.ModelSummary;
-
-import java.util.function.ToLongFunction;
 
 /**
  * What the lecture counts about an architecture, read off the built layers rather than worked
- * out by hand: receptive field, depth along the longest path, multiply-adds per image.
+ * out by hand: receptive field, depth along the longest path (multiply-adds: {@link dlcourse.core.MultiplyAdds}).
  */
 public final class Anatomy {
 
@@ -59,35 +55,6 @@ public final class Anatomy {
             max = Math.max(max, d);
         }
         return b instanceof ParallelBlock ? max : sum;
-    }
-
-    /** Multiply-adds of one forward pass for one image of {@code inputShape} (no batch axis). */
-    public static long multiplyAdds(Block net, Shape inputShape) {
-        return ModelSummary.withInitialized(net, inputShape, () -> {
-            long[] total = {0};
-            visitLeaves(net, b -> total[0] += multiplyAddsOfLeaf(b));
-            return total[0];
-        });
-    }
-
-    /** A convolution: every output position multiplies its kernel window, H_out·W_out·|W|. */
-    private static long multiplyAddsOfLeaf(Block b) {
-        ToLongFunction<Block> weights = x -> {
-            for (Pair<String, Parameter> p : x.getParameters()) {
-                if (p.getValue().getType() == Parameter.Type.WEIGHT) {
-                    return p.getValue().getArray().size();
-                }
-            }
-            return 0;
-        };
-        if (b instanceof Convolution c) {
-            Shape out = c.getOutputShapes(c.getInputShapes())[0];
-            return out.get(2) * out.get(3) * weights.applyAsLong(c);
-        }
-        if (b instanceof Linear) {
-            return weights.applyAsLong(b);
-        }
-        return 0;
     }
 
     private static void visitLeaves(Block b, java.util.function.Consumer<Block> visit) {

@@ -11,6 +11,7 @@ import ai.djl.nn.pooling.Pool;
 
 import ai.djl.util.Pair;
 import dlcourse.core.ModelSummary;
+import dlcourse.core.MultiplyAdds;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -117,14 +118,14 @@ public final class Inception {
             branch.append(i < names.length ? names[i] : b.getKey());
             output.append(out.toString().replace(", ", "×"));
             weights.append(ModelSummary.parameterCount(b.getValue(), input));
-            macs.append(Anatomy.multiplyAdds(b.getValue(), input));
+            macs.append(MultiplyAdds.of(b.getValue(), input));
             i++;
         }
         Shape joined = module.getOutputShapes(new Shape[] {new Shape(1).addAll(input)})[0];
         branch.append("конкатенация");
         output.append(joined.toString().replace(", ", "×"));
         weights.append(ModelSummary.parameterCount(module, input));
-        macs.append(Anatomy.multiplyAdds(module, input));
+        macs.append(MultiplyAdds.of(module, input));
         return Table.create("Inception-модуль на входе " + input, branch, output, weights, macs);
     }
 

@@ -10,6 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dlcourse.core.MultiplyAdds;
 
 /**
  * Transposed ("fractionally strided") 2-D convolution, the generator's up-sampling layer in DCGAN,
@@ -24,7 +25,7 @@ import ai.djl.util.PairList;
  *
  * <p>The weight has PyTorch's ConvTranspose2d layout {@code (inChannels, filters, k, k)}.
  */
-public final class TransposedConv2d extends AbstractBlock {
+public final class TransposedConv2d extends AbstractBlock implements MultiplyAdds.Counted {
 
     private final int filters;
     private final int kernel;
@@ -75,6 +76,17 @@ public final class TransposedConv2d extends AbstractBlock {
         Shape s = inputs[0];
         return new Shape[] {new Shape(s.get(0), filters, outputSize(s.get(2), kernel, stride, padding),
                 outputSize(s.get(3), kernel, stride, padding))};
+    }
+
+    /**
+     * The useful arithmetic: every input pixel scatters one k×k kernel into every filter, H·W·|W|
+     * multiply-adds. The zero-insertion form computes about stride² times as many, the rest on
+     * inserted zeros.
+     */
+    @Override
+    public long multiplyAdds(Shape[] inputShapes) {
+        Shape s = inputShapes[0];
+        return s.get(1) * filters * kernel * kernel * s.get(2) * s.get(3);
     }
 
     @Override
