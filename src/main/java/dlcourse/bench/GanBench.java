@@ -17,7 +17,6 @@ import dlcourse.gan.FashionClassifier;
 import dlcourse.gan.GanMetrics;
 import dlcourse.gan.GanModel;
 import dlcourse.gan.InfoGan;
-import dlcourse.gan.TrainingImages;
 import ai.djl.training.dataset.Dataset;
 import dlcourse.plot.Images;
 
@@ -52,9 +51,9 @@ public final class GanBench {
         System.out.printf(Locale.ROOT, "classifier: test accuracy %.4f (%.0f s)%n", judge.testAccuracy(),
                 (System.nanoTime() - t0) / 1e9);
         try (NDManager m = NDManager.newBaseManager()) {
-            RandomAccessDataset train = TrainingImages.fashionMnist(64, m);
-            NDArray real = TrainingImages.tensors(Dataset.Usage.TEST, n, m).head();
-            NDArray real2 = TrainingImages.tensors(Dataset.Usage.TRAIN, n, m).head();
+            RandomAccessDataset train = FashionMnistData.train(64);
+            NDArray real = FashionMnistData.tensors(Dataset.Usage.TEST, n, m).head();
+            NDArray real2 = FashionMnistData.tensors(Dataset.Usage.TRAIN, n, m).head();
             System.out.printf(Locale.ROOT, "Fréchet distance real test vs real train (baseline): %.2f%n",
                     judge.frechet(real, real2));
             if (which.equals("all") || which.equals("dcgan")) {
@@ -117,7 +116,7 @@ public final class GanBench {
                     new NDList(ConditionalGan.oneHot(classes, 10)));
             int[][] conf = GanMetrics.confusion(classes.toIntArray(), judge.predict(x), 10, 10);
             double[] acc = GanMetrics.perClassAccuracy(conf);
-            NDList test = TrainingImages.tensors(Dataset.Usage.TEST, FashionMnistData.testSize(Profile.current()), m);
+            NDList test = FashionMnistData.tensors(Dataset.Usage.TEST, FashionMnistData.testSize(Profile.current()), m);
             double[] real = GanMetrics.perClassAccuracy(GanMetrics.confusion(
                     test.get(1).toType(DataType.INT32, false).toIntArray(), judge.predict(test.get(0)), 10, 10));
             System.out.printf(Locale.ROOT, "cGAN: %d steps in %.0f s; requested-class accuracy mean %.3f%n", steps, sec,

@@ -11,6 +11,9 @@ import ai.djl.modality.cv.transform.ToTensor;
 import ai.djl.repository.Repository;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.dataset.BatchSampler;
+import ai.djl.training.dataset.SequenceSampler;
 import ai.djl.translate.Pipeline;
 import ai.djl.translate.TranslateException;
 import dlcourse.core.Profile;
@@ -21,6 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Fashion-MNIST (Zalando, 28×28 grey images of clothing, 10 classes) through DJL's own
@@ -28,6 +33,12 @@ import java.util.List;
  * under {@code data/fashion-mnist} from Debian's {@code dataset-fashion-mnist}.
  *
  * <p>Images arrive as {@code (1, H, W)} floats in [0, 1]; labels as class indices.
+ *
+ * <p>Each split is read once per JVM (and once more per resized side) and kept in memory as two
+ * tensors; every {@code load} serves batches from them. Reading again on every call would leave
+ * a new copy of the split (190 MB for the training images) in native memory each time a
+ * notebook cell that loads data is re-run, and serving images one at a time through DJL's
+ * per-image pipeline costs more than a small model's training step.
  */
 public final class FashionMnistData {
 
@@ -38,6 +49,14 @@ public final class FashionMnistData {
     public static final List<String> CLASSES_RU = List.of(
             "футболка", "брюки", "свитер", "платье", "пальто",
             "сандалия", "рубашка", "кроссовок", "сумка", "ботинок");
+
+    /** Whole splits, as read: (usage, side) → (images (N, 1, side, side), labels (N)). */
+    private static final Map<String, NDList> SPLITS = new ConcurrentHashMap<>();
+
+    /** Owns the held splits for the life of the JVM; created on first use (it starts the engine). */
+    private static final class Held {
+        static final NDManager MANAGER = NDManager.newBaseManager();
+    }
 
     private FashionMnistData() {}
 
@@ -72,7 +91,7 @@ public final class FashionMnistData {
     }
 
     /**
-     * One split of Fashion-MNIST.
+     * One split of Fashion-MNIST, in batches.
      *
      * @param usage TRAIN or TEST
      * @param batchSize images per batch
@@ -82,27 +101,22 @@ public final class FashionMnistData {
      */
     public static RandomAccessDataset load(Dataset.Usage usage, int batchSize, long limit, int resize,
             boolean shuffle) {
-        Pipeline pipeline = new Pipeline();
-        if (resize > 0) {
-            pipeline.add(new Resize(resize, resize));
-        }
-        pipeline.add(new ToTensor());
-        FashionMnist dataset = FashionMnist.builder()
-                .optRepository(repository())
-                .optUsage(usage)
-                .optLimit(limit)
-                .setSampling(batchSize, shuffle)
-                .optPipeline(pipeline)
-                .build();
-        try {
-            dataset.prepare();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Не удалось прочитать Fashion-MNIST из " + root() + ": " + e.getMessage()
-                    + ". Пересоздайте данные: make setup", e);
-        } catch (TranslateException e) {
-            throw new IllegalStateException(e);
-        }
-        return dataset;
+        NDList split = split(usage, resize);
+        String first = ":" + Math.min(limit, split.head().getShape().get(0));
+        return new ArrayDataset.Builder().setData(split.get(0).get(first)).optLabels(split.get(1).get(first))
+                .setSampling(batchSize, shuffle).build();
+    }
+
+    /**
+     * The first {@code limit} images of a split and their labels, {@code (n, 1, 28, 28)} in [0, 1]
+     * and {@code (n)}, attached to {@code manager} (closing it does not disturb the held split).
+     */
+    public static NDList tensors(Dataset.Usage usage, long limit, NDManager manager) {
+        NDList split = split(usage, 0);
+        String first = ":" + Math.min(limit, split.head().getShape().get(0));
+        NDList out = new NDList(split.get(0).get(first), split.get(1).get(first));
+        out.attach(manager);
+        return out;
     }
 
     /**
@@ -110,18 +124,37 @@ public final class FashionMnistData {
      * attached to {@code manager}: examples to look at.
      */
     public static NDList examples(NDManager manager, int n) {
-        RandomAccessDataset test = load(Dataset.Usage.TEST, n, n, 0, false);
-        try (Batch batch = test.getData(manager).iterator().next()) {
-            NDArray images = batch.getData().head();
-            NDArray labels = batch.getLabels().head();
-            images.attach(manager);
-            labels.attach(manager);
-            return new NDList(images, labels);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (TranslateException e) {
-            throw new IllegalStateException(e);
-        }
+        return tensors(Dataset.Usage.TEST, n, manager);
+    }
+
+    /** The whole split, read through DJL's {@link FashionMnist} on first use and kept. */
+    private static NDList split(Dataset.Usage usage, int side) {
+        return SPLITS.computeIfAbsent(usage + "/" + side, key -> {
+            Pipeline pipeline = new Pipeline();
+            if (side > 0) {
+                pipeline.add(new Resize(side, side));
+            }
+            pipeline.add(new ToTensor());                                 // (28, 28, 1) 0…255 → (1, 28, 28) 0…1
+            try (NDManager reading = NDManager.newBaseManager()) {
+                FashionMnist dataset = FashionMnist.builder().optManager(reading).optRepository(repository())
+                        .optUsage(usage).optPipeline(pipeline).setSampling(1, false).build();
+                dataset.prepare();
+                // one batch of the whole split: DJL serves an ArrayDataset by bulk indexing and applies
+                // the pipeline to the batch at once
+                var sampler = new BatchSampler(new SequenceSampler(), Math.toIntExact(dataset.size()), false);
+                try (Batch all = dataset.getData(reading, sampler).iterator().next()) {
+                    NDList split = new NDList(all.getData().head(),
+                            all.getLabels().head().toType(DataType.FLOAT32, false));
+                    split.attach(Held.MANAGER);
+                    return split;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Не удалось прочитать Fashion-MNIST из " + root() + ": " + e.getMessage()
+                        + ". Пересоздайте данные: make setup", e);
+            } catch (TranslateException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     /** Russian class names of a vector of labels, for captions. */

@@ -4,15 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.basicdataset.cv.classification.FashionMnist;
+import ai.djl.modality.cv.transform.Resize;
+import ai.djl.modality.cv.transform.ToTensor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.translate.Pipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Needs the data that `make setup` prepares (as a user would). */
@@ -51,6 +57,42 @@ class FashionMnistDataTest {
     @Test
     void trainSplitHasSixtyThousandImages() {
         assertEquals(60_000, FashionMnistData.load(Dataset.Usage.TRAIN, 256, 60_000, 0, true).size());
+    }
+
+    /**
+     * The split held in memory equals what DJL's own per-image pipeline (FashionMnist with ToTensor,
+     * and Resize before it) produces, image for image: the independent reference for the bulk conversion.
+     */
+    @ParameterizedTest(name = "side {0}")
+    @ValueSource(ints = {0, 32})
+    void heldSplitEqualsDjlsPerImagePipeline(int side) throws Exception {
+        Pipeline perImage = new Pipeline();
+        if (side > 0) {
+            perImage.add(new Resize(side, side));
+        }
+        perImage.add(new ToTensor());
+        FashionMnist djl = FashionMnist.builder().optRepository(FashionMnistData.repository())
+                .optUsage(Dataset.Usage.TRAIN).optLimit(300).setSampling(300, false).optPipeline(perImage).build();
+        djl.prepare();
+        try (NDManager m = NDManager.newBaseManager();
+                Batch reference = djl.getData(m).iterator().next();
+                Batch ours = FashionMnistData.load(Dataset.Usage.TRAIN, 300, 300, side, false).getData(m).iterator().next()) {
+            assertEquals(reference.getData().head().getShape(), ours.getData().head().getShape());
+            assertEquals(0f, reference.getData().head().sub(ours.getData().head()).abs().max().getFloat(), 1e-5f);
+            assertEquals(0f, reference.getLabels().head().sub(ours.getLabels().head()).abs().max().getFloat());
+        }
+    }
+
+    /** A re-run cell loads again: the split is read once, not copied into native memory per call. */
+    @Test
+    void loadingAgainDoesNotCopyTheSplit() {
+        FashionMnistData.load(Dataset.Usage.TRAIN, 128, 1_000, 0, true); // read once
+        double before = dlcourse.train.Memory.residentMiB();
+        for (int i = 0; i < 5; i++) {
+            FashionMnistData.load(Dataset.Usage.TRAIN, 128, 1_000, 0, true);
+        }
+        double grown = dlcourse.train.Memory.residentMiB() - before;
+        assertTrue(grown < 50, "five loads grew resident memory by " + grown + " MiB (one copy of the split is 180)");
     }
 
     @Test
