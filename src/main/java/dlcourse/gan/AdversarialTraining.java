@@ -18,6 +18,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dlcourse.core.Devices;
+import dlcourse.train.OptimizerState;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
@@ -61,6 +62,8 @@ public final class AdversarialTraining implements AutoCloseable {
     private final boolean pixels;
     private final Model generatorModel;
     private final Model discriminatorModel;
+    private final DefaultTrainingConfig generatorConfig;
+    private final DefaultTrainingConfig discriminatorConfig;
     private final Trainer generator;
     private final Trainer discriminator;
     private final Table history;
@@ -86,8 +89,10 @@ public final class AdversarialTraining implements AutoCloseable {
         generatorModel.setBlock(gan.generator());
         discriminatorModel = Model.newInstance(gan.name() + "-D", device);
         discriminatorModel.setBlock(gan.discriminator());
-        generator = generatorModel.newTrainer(config(b.lr, b.beta1, device));
-        discriminator = discriminatorModel.newTrainer(config(b.lr, b.beta1, device));
+        generatorConfig = config(b.lr, b.beta1, device);
+        discriminatorConfig = config(b.lr, b.beta1, device);
+        generator = generatorModel.newTrainer(generatorConfig);
+        discriminator = discriminatorModel.newTrainer(discriminatorConfig);
         List<Shape> gIn = new ArrayList<>(List.of(new Shape(1, gan.latentDim())));
         gan.variant().codeShapes().forEach(s -> gIn.add(new Shape(1).addAll(s)));
         generator.initialize(gIn.toArray(Shape[]::new));
@@ -393,6 +398,8 @@ public final class AdversarialTraining implements AutoCloseable {
     public void close() {
         generator.close();
         discriminator.close();
+        OptimizerState.release(generatorConfig.getOptimizer()); // DJL would never free it (see OptimizerState)
+        OptimizerState.release(discriminatorConfig.getOptimizer());
         generatorModel.close();
         discriminatorModel.close();
     }

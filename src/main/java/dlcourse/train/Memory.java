@@ -4,13 +4,15 @@ import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDManager;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * Memory a training run holds: the process's resident memory (Java heap + native tensors, from
- * /proc on Linux) and the number of tensors still open under a manager.
+ * /proc on Linux), the Java heap still in use after a collection, and the number of tensors still
+ * open under a manager.
  */
 public final class Memory {
 
@@ -31,6 +33,16 @@ public final class Memory {
             // not Linux
         }
         return Double.NaN;
+    }
+
+    /**
+     * Java heap in use after a full collection, in MiB: what the program still holds, without the
+     * garbage a sample taken at a random moment would include. Forces a collection (tens of
+     * milliseconds), so call it once an epoch, not once a batch.
+     */
+    public static double heapAfterCollectionMiB() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
     }
 
     /**

@@ -38,7 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * }</pre>
  *
  * <p>Per epoch it keeps a row of history in a tablesaw {@link Table} (losses, accuracies,
- * seconds, images per second, resident memory, tensors left open), shows live progress, evaluates on the test
+ * seconds, images per second, resident memory, Java heap after collection, tensors left open), shows live progress, evaluates on the test
  * set, stops with {@link LossNotFiniteException} when the loss diverges, and, when given a
  * checkpoint name, saves the run so that a crashed kernel resumes where it stopped. Each
  * batch's tensors are freed with the batch, so native memory stays flat across epochs.
@@ -223,6 +223,8 @@ public final class Training {
                 LIVE.remove(name, model);
                 model.close();
                 throw e;
+            } finally {
+                OptimizerState.release(opt); // DJL would never free it (see OptimizerState)
             }
         }
     }
@@ -269,7 +271,7 @@ public final class Training {
                     IntColumn.create("epoch"), DoubleColumn.create("train_loss"), DoubleColumn.create("train_acc"),
                     DoubleColumn.create("test_loss"), DoubleColumn.create("test_acc"),
                     DoubleColumn.create("seconds"), DoubleColumn.create("images_per_s"),
-                    DoubleColumn.create("rss_mib"), IntColumn.create("open_tensors"));
+                    DoubleColumn.create("rss_mib"), DoubleColumn.create("heap_mib"), IntColumn.create("open_tensors"));
             if (cfg.clipping()) {
                 history.addColumns(DoubleColumn.create("grad_norm_max"));
             }
@@ -355,6 +357,7 @@ public final class Training {
             history.doubleColumn("seconds").append(seconds);
             history.doubleColumn("images_per_s").append(seen / seconds);
             history.doubleColumn("rss_mib").append(Memory.residentMiB());
+            history.doubleColumn("heap_mib").append(Memory.heapAfterCollectionMiB());
             history.intColumn("open_tensors").append(Memory.liveResources(model.getNDManager()));
             if (cfg.clipping()) {
                 history.doubleColumn("grad_norm_max").append(maxNorm);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -16,7 +17,11 @@ import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
 import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.loss.Loss;
@@ -156,6 +161,36 @@ class TrainingTest {
             var rss = r.history().doubleColumn("rss_mib");
             double growth = (rss.get(5) - rss.get(1)) / 4;
             assertTrue(growth < 10, "resident memory grows " + growth + " MiB/epoch: " + rss.asList());
+        }
+    }
+
+    /**
+     * DJL 0.36 creates Adam's moments in the engine's untracked system manager, so closing the
+     * model does not free them: the course's loop frees them when a fit ends.
+     */
+    @Test
+    void adamsMomentsAreFreedWhenAFitEnds() {
+        Seeds.fix(5);
+        Optimizer adam = Optimizer.adam().build();
+        Block net = perceptron();
+        try (Training.Result r = setup("adam-state", 1).optimizer(adam).fit(train, null)) {
+            assertEquals(0, OptimizerState.release(adam), "the fit left Adam's state behind");
+        }
+        // the same optimizer used directly through a DJL trainer keeps its state until released
+        try (Model model = Model.newInstance("direct")) {
+            model.setBlock(net);
+            try (Trainer t = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(adam));
+                    Batch batch = t.iterateDataset(train).iterator().next()) {
+                t.initialize(new Shape(1, 1, 28, 28));
+                try (GradientCollector gc = t.newGradientCollector()) {
+                    gc.backward(t.getLoss().evaluate(batch.getLabels(), t.forward(batch.getData())));
+                }
+                t.step();
+                int weights = net.getParameters().size();
+                assertEquals(2 * weights, OptimizerState.release(adam), "two moments per parameter");
+            } catch (java.io.IOException | ai.djl.translate.TranslateException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
