@@ -14,6 +14,7 @@ import dlcourse.core.Seeds;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The scratch layers compute the engine's functions with the same (random) weights. */
@@ -106,5 +107,34 @@ class RecurrentEqualityTest {
             float max = run(asRnn, m, x).sub(run(rnn, m, x)).abs().max().getFloat();
             assertTrue(max < 1e-6, "max diff " + max);
         }
+    }
+
+    /**
+     * Chrono initialisation (Tallec &amp; Ollivier 2018): b_f = log u, u ~ U[1, T − 1], b_i = −b_f,
+     * read back from the engine's bias vectors (gate order i, f, ĉ, o): forget time constants
+     * 1/(1 − σ(b_f)) spread up to T steps; the engine's second bias adds nothing.
+     */
+    @Test
+    void chronoInitialisationSpreadsForgetTimeConstantsUpToTheDependency() {
+        Seeds.fix(6);
+        int h = 256;
+        int t = 100;
+        try (NDManager m = NDManager.newBaseManager()) {
+            Block block = Recurrent.engineLstmChrono(h, t);
+            block.initialize(m, DataType.FLOAT32, new Shape(1, t, 2));
+            LSTM lstm = Recurrent.find(block, LSTM.class);
+            NDArray i2h = lstm.getParameters().get("l_0_i2h_BIAS").getArray();
+            NDArray h2h = lstm.getParameters().get("l_0_h2h_BIAS").getArray();
+            NDArray bi = i2h.get("0:{}", h);
+            NDArray bf = i2h.get("{}:{}", h, 2 * h);
+            assertEquals(0f, h2h.get(":{}", 2 * h).abs().max().getFloat(), 0f);
+            assertEquals(0f, bi.add(bf).abs().max().getFloat(), 0f, "b_i = -b_f");
+            assertTrue(bf.min().getFloat() >= 0f && bf.max().getFloat() <= (float) Math.log(t - 1) + 1e-6f);
+            NDArray tau = bf.exp().add(1); // 1 / (1 − σ(b)) = 1 + e^b = 1 + u
+            assertTrue(tau.min().getFloat() < 5 && tau.max().getFloat() > 90, "time constants " + tau.min() + "…" + tau.max());
+            // u is uniform on [1, T − 1]: its mean is T / 2
+            assertEquals(t / 2.0, tau.sub(1).mean().getFloat(), 5.0);
+        }
+        assertThrows(IllegalArgumentException.class, () -> Recurrent.engineLstmChrono(8, 2));
     }
 }
