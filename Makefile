@@ -4,7 +4,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 NB    ?=
 
-.PHONY: help setup lab test test-java test-notebooks run bench release grade bench-grading clean
+.PHONY: help setup lab test test-java test-notebooks run bench bench-performance release grade bench-grading clean
 
 help:
 	@echo "make setup            set up everything (Python env, Java library, kernel, data); idempotent"
@@ -14,6 +14,7 @@ help:
 	@echo "make bench            training-speed benchmark (images/s, time per epoch) -> docs/benchmarks.md (AlexNet, smoke/laptop and full settings)"
 	@echo "make release          student versions of the assignments -> assignments/release/ (docs/grading.md)"
 	@echo "make grade A=lstm SUB=<folder or .ipynb>   grade submissions -> build/grading/ (report.json/.xml/.md)"
+	@echo "make bench-performance  roofline fraction, loop overhead, memory over epochs and cell re-runs, start-up (docs/performance.md)"
 	@echo "make bench-grading    time to grade 30 submissions, serial and parallel -> docs/grading.md"
 	@echo "Profiles: DL_PROFILE=smoke|laptop|full (default: full with a GPU, laptop without)"
 
@@ -46,6 +47,10 @@ release: setup
 grade: setup
 	@test -n "$(A)" -a -n "$(SUB)" || { echo "usage: make grade A=<assignment> SUB=<folder or notebook> [PASS=60] [JOBS=1]"; exit 2; }
 	$(PY) tools/grade.py grade assignments/source/$(A)/$(A).ipynb $(SUB) --pass-mark $(or $(PASS),60) --jobs $(or $(JOBS),1)
+
+bench-performance: setup
+	mvn -B -q compile exec:java -Dexec.mainClass=dlcourse.bench.PerformanceBench
+	DL_PROFILE=smoke $(PY) -m pytest -q -s tools/tests/test_kernel_memory.py
 
 bench-grading: setup
 	$(PY) tools/bench_grading.py --assignment lstm -n 30 --jobs 1 2
