@@ -53,7 +53,7 @@ import java.util.function.Supplier;
  * mvn -q -B exec:java -Dexec.mainClass=dlcourse.bench.PerformanceBench -Dexec.classpathScope=runtime \
  *     [-Dexec.args="roofline overhead memory"]
  * </pre>
- * Prints Markdown tables. On two CPU cores the whole run takes about a quarter of an hour.
+ * Prints Markdown tables. On two CPU cores the whole run takes about five minutes.
  */
 public final class PerformanceBench {
 

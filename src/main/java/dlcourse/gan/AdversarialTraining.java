@@ -89,8 +89,8 @@ public final class AdversarialTraining implements AutoCloseable {
         generatorModel.setBlock(gan.generator());
         discriminatorModel = Model.newInstance(gan.name() + "-D", device);
         discriminatorModel.setBlock(gan.discriminator());
-        generatorConfig = config(b.lr, b.beta1, device);
-        discriminatorConfig = config(b.lr, b.beta1, device);
+        generatorConfig = config(b.generatorLr, b.beta1, device);
+        discriminatorConfig = config(b.discriminatorLr, b.beta1, device);
         generator = generatorModel.newTrainer(generatorConfig);
         discriminator = discriminatorModel.newTrainer(discriminatorConfig);
         List<Shape> gIn = new ArrayList<>(List.of(new Shape(1, gan.latentDim())));
@@ -121,13 +121,16 @@ public final class AdversarialTraining implements AutoCloseable {
         private final GanModel gan;
         private int k = 1;
         private int logEvery = 10;
-        private float lr = 2e-4f;
+        private float generatorLr;
+        private float discriminatorLr;
         private float beta1 = 0.5f;
         private Device device;
         private boolean pixels = true;
 
         private Builder(GanModel gan) {
             this.gan = gan;
+            this.generatorLr = gan.variant().learningRates()[0];
+            this.discriminatorLr = gan.variant().learningRates()[1];
         }
 
         /** k: discriminator steps per generator step (lecture: «несколько шагов обучения D»; default 1). */
@@ -136,9 +139,15 @@ public final class AdversarialTraining implements AutoCloseable {
             return this;
         }
 
-        /** Adam's learning rate for both players (default 2e-4, DCGAN paper). */
+        /** Adam's learning rate for both players (default: the variant's paper, 2e-4 for DCGAN). */
         public Builder learningRate(float lr) {
-            this.lr = lr;
+            return learningRates(lr, lr);
+        }
+
+        /** Separate learning rates, e.g. the InfoGAN paper's 1e-3 for G and 2e-4 for D on MNIST. */
+        public Builder learningRates(float generator, float discriminator) {
+            this.generatorLr = generator;
+            this.discriminatorLr = discriminator;
             return this;
         }
 

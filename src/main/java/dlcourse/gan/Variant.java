@@ -46,4 +46,9 @@ public interface Variant {
     default NDArray extraLoss(NDList discriminatorOutputs, NDList codes) {
         return null;
     }
+
+    /** Adam's learning rates {G, D} the variant's paper trained with (default: DCGAN's 2e-4 for both). */
+    default float[] learningRates() {
+        return new float[] {2e-4f, 2e-4f};
+    }
 }
