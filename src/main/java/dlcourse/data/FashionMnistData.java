@@ -4,6 +4,7 @@ import ai.djl.basicdataset.cv.classification.FashionMnist;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.dataset.Batch;
 import ai.djl.modality.cv.transform.Resize;
@@ -101,9 +102,8 @@ public final class FashionMnistData {
      */
     public static RandomAccessDataset load(Dataset.Usage usage, int batchSize, long limit, int resize,
             boolean shuffle) {
-        NDList split = split(usage, resize);
-        String first = ":" + Math.min(limit, split.head().getShape().get(0));
-        return new ArrayDataset.Builder().setData(split.get(0).get(first)).optLabels(split.get(1).get(first))
+        NDList images = first(usage, resize, limit);
+        return new ArrayDataset.Builder().setData(images.get(0)).optLabels(images.get(1))
                 .setSampling(batchSize, shuffle).build();
     }
 
@@ -112,9 +112,7 @@ public final class FashionMnistData {
      * and {@code (n)}, attached to {@code manager} (closing it does not disturb the held split).
      */
     public static NDList tensors(Dataset.Usage usage, long limit, NDManager manager) {
-        NDList split = split(usage, 0);
-        String first = ":" + Math.min(limit, split.head().getShape().get(0));
-        NDList out = new NDList(split.get(0).get(first), split.get(1).get(first));
+        NDList out = first(usage, 0, limit);
         out.attach(manager);
         return out;
     }
@@ -125,6 +123,13 @@ public final class FashionMnistData {
      */
     public static NDList examples(NDManager manager, int n) {
         return tensors(Dataset.Usage.TEST, n, manager);
+    }
+
+    /** Views (no copy) of the first {@code limit} images of the held split and of their labels. */
+    private static NDList first(Dataset.Usage usage, int side, long limit) {
+        NDList split = split(usage, side);
+        NDIndex first = new NDIndex(":{}", Math.min(limit, split.head().getShape().get(0)));
+        return new NDList(split.get(0).get(first), split.get(1).get(first));
     }
 
     /** The whole split, read through DJL's {@link FashionMnist} on first use and kept. */

@@ -86,10 +86,10 @@ class FashionMnistDataTest {
     /** A re-run cell loads again: the split is read once, not copied into native memory per call. */
     @Test
     void loadingAgainDoesNotCopyTheSplit() {
-        FashionMnistData.load(Dataset.Usage.TRAIN, 128, 1_000, 0, true); // read once
+        FashionMnistData.load(Dataset.Usage.TRAIN, 128, 60_000, 0, true); // read once
         double before = dlcourse.train.Memory.residentMiB();
         for (int i = 0; i < 5; i++) {
-            FashionMnistData.load(Dataset.Usage.TRAIN, 128, 1_000, 0, true);
+            FashionMnistData.load(Dataset.Usage.TRAIN, 128, 60_000, 0, true);
         }
         double grown = dlcourse.train.Memory.residentMiB() - before;
         assertTrue(grown < 50, "five loads grew resident memory by " + grown + " MiB (one copy of the split is 180)");
