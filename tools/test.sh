@@ -52,18 +52,20 @@ try:
     t = json.load(open(sys.argv[1]))
 except (OSError, ValueError):
     sys.exit(0)
-notebooks, browser, grading, other = [], [], [], []
+notebooks, browser, grading, kernel, other = [], [], [], [], []
 for nodeid, d in t["tests"].items():
     if "test_notebooks.py::" in nodeid:
         name = nodeid.split("[", 1)[1].rstrip("]") if "[" in nodeid else nodeid
         notebooks.append((f"  notebook {name}", d["outcome"], d["seconds"]))
     elif "test_grading.py::" in nodeid or "test_nbgrader.py::" in nodeid:
         grading.append(d)
+    elif "test_kernel_memory.py::" in nodeid:
+        kernel.append(("  kernel: 10 re-runs of a cell, start-up", d["outcome"], d["seconds"]))
     elif "test_browser.py::" in nodeid:
         browser.append(("  browser test (JupyterLab + Chromium)", d["outcome"], d["seconds"]))
     else:
         other.append(d)
-rows = notebooks + browser
+rows = notebooks + browser + kernel
 if grading:
     worst = max((d["outcome"] for d in grading), key=["skipped", "passed", "failed"].index)
     # the grading tests share one session fixture: its time is charged to the first of them
