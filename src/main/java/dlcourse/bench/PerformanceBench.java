@@ -64,7 +64,14 @@ public final class PerformanceBench {
     private PerformanceBench() {}
 
     /** One model at one size: how to build it, one example's shape, its loss, a batch size. */
-    record Case(String model, String size, Supplier<Block> net, Shape example, Loss loss, int batch, int classes) {}
+    record Case(String model, String size, Supplier<Block> net, Shape example, Loss loss, int batch, int classes) {
+
+        /** The side to resize Fashion-MNIST to for this model, 0 for its own 28×28. */
+        int resize() {
+            int side = (int) example.get(1);
+            return side == 28 ? 0 : side;
+        }
+    }
 
     public static void main(String[] args) {
         List<String> parts = args.length > 0 ? List.of(args) : List.of("roofline", "overhead", "memory");
@@ -182,9 +189,8 @@ public final class PerformanceBench {
             NDList y;
             boolean fashion = c.classes() == 10 && c.example().get(0) == 1;
             if (fashion) {
-                int side = (int) c.example().get(1);
                 RandomAccessDataset data = FashionMnistData.load(Dataset.Usage.TRAIN, c.batch(), c.batch(),
-                        side == 28 ? 0 : side, false);
+                        c.resize(), false);
                 try (Batch batch = data.getData(m).iterator().next()) {
                     x = batch.getData();
                     y = batch.getLabels();
@@ -248,18 +254,16 @@ public final class PerformanceBench {
 
     /** {images/s through the training loop, images/s of the step alone} for a course-sized CNN. */
     static double[] loopAndStep(Case c, int images) {
-        int side = (int) c.example().get(1);
         return new double[] {
-            loopRate(c, FashionMnistData.load(Dataset.Usage.TRAIN, c.batch(), images, side == 28 ? 0 : side, true)),
+            loopRate(c, FashionMnistData.load(Dataset.Usage.TRAIN, c.batch(), images, c.resize(), true)),
             engineRate(c, 3, Math.max(12, images / c.batch() / 4))};
     }
 
     /** The loop's images/s fed by DJL's FashionMnist, its pipeline applied to every batch. */
     private static double loopOnDjlPipeline(Case c, int images) {
-        int side = (int) c.example().get(1);
         Pipeline pipeline = new Pipeline();
-        if (side != 28) {
-            pipeline.add(new Resize(side, side));
+        if (c.resize() > 0) {
+            pipeline.add(new Resize(c.resize(), c.resize()));
         }
         pipeline.add(new ToTensor());
         try (NDManager m = NDManager.newBaseManager()) {

@@ -38,8 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Each split is read once per JVM (and once more per resized side) and kept in memory as two
  * tensors; every {@code load} serves batches from them. Reading again on every call would leave
  * a new copy of the split (190 MB for the training images) in native memory each time a
- * notebook cell that loads data is re-run, and serving images one at a time through DJL's
- * per-image pipeline costs more than a small model's training step.
+ * notebook cell that loads data is re-run.
  */
 public final class FashionMnistData {
 

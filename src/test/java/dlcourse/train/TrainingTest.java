@@ -29,6 +29,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dlcourse.core.Seeds;
 import dlcourse.data.FashionMnistData;
+import dlcourse.rnn.CharLanguageModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -326,7 +327,7 @@ class TrainingTest {
                         .oneHot(v).toType(ai.djl.ndarray.types.DataType.FLOAT32, false))))   // (B, T) -> (B, T, V)
                 .add(Linear.builder().setUnits(v).build());                              // -> (B, T, V)
         try (Training.Result r = Training.of(net, new Shape(t)).name("per-step").epochs(2).learningRate(5e-2f)
-                .loss(perStepCrossEntropy()).quiet().fit(data, data)) {
+                .loss(CharLanguageModel.loss()).quiet().fit(data, data)) {
             NDArray preds = net.forward(new ai.djl.training.ParameterStore(DATA, false), new NDList(tokens), false)
                     .head().argMax(-1);
             long right = preds.toType(ai.djl.ndarray.types.DataType.INT64, false)
@@ -334,17 +335,6 @@ class TrainingTest {
             assertEquals((double) right / (n * t), r.testAccuracy(), 1e-9, "accuracy over all " + n * t + " labels");
             assertTrue(r.testAccuracy() > 0.5, "learns the mapping: " + r.testAccuracy());
         }
-    }
-
-    private static Loss perStepCrossEntropy() {
-        Loss ce = Loss.softmaxCrossEntropyLoss();
-        return new Loss("perStep") {
-            @Override
-            public NDArray evaluate(NDList labels, NDList predictions) {
-                NDArray s = predictions.head();
-                return ce.evaluate(new NDList(labels.head().reshape(-1)), new NDList(s.reshape(-1, s.getShape().get(2))));
-            }
-        };
     }
 
     private static List<float[]> weights(Block block) {
