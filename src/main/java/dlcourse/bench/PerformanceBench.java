@@ -179,7 +179,7 @@ public final class PerformanceBench {
 
     /**
      * Examples per second of the step alone: on a real Fashion-MNIST batch for the course-sized
-     * CNNs (what they train on; dense kernels ran 30–40 % slower on random inputs here), on random
+     * CNNs (what they train on; the course AlexNet's step ran about 40 % slower on random inputs here), on random
      * inputs for the others.
      */
     static double engineRate(Case c, int warmUp, int steps) {
