@@ -1,55 +1,44 @@
 #!/usr/bin/env bash
-# Fashion-MNIST from Debian's `dataset-fashion-mnist`, laid out as a local DJL repository
-# under data/fashion-mnist so that DJL's own FashionMnist class loads it offline:
+# Fashion-MNIST from Debian's `dataset-fashion-mnist`, described as a local DJL repository so that
+# DJL's own FashionMnist class loads it offline:
 #   data/fashion-mnist/dataset/cv/ai/djl/basicdataset/fashmnist/metadata.json
-#   data/fashion-mnist/dataset/cv/ai/djl/basicdataset/fashmnist/1.0/fashmnist/<4 IDX files>
+# The metadata names the four gzipped IDX files by absolute file: URIs and nothing else is stored
+# here. Why absolute: DJL's LocalRepository resolves a *relative* item URI against two different
+# folders — prepare() copies it from <artifact>/<uri> into DJL's cache, while reading opens
+# <artifact>/<version>/<name>/<uri> — so a relative layout that works with a warm cache fails on a
+# machine that never ran DJL (and the other way round). For an absolute URI both steps take DJL's
+# one consistent path, the one its downloads use: the first prepare() copies (and gunzips) each file
+# into the cache (DJL_CACHE_DIR, default ~/.djl.ai), every read comes from there.
+# FashionMnistDataTest.firstLoadOnAMachineThatNeverRanDjl checks it with an empty cache.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=${FASHION_MNIST_SRC:-/usr/share/datasets/fashion-mnist}
 ART=data/fashion-mnist/dataset/cv/ai/djl/basicdataset/fashmnist
 FILES=(train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte)
 
-if [ ! -f "$SRC/train-images-idx3-ubyte.gz" ]; then
-  echo "Fashion-MNIST is not installed ($SRC is missing); installing Debian's dataset-fashion-mnist"
-  if command -v apt-get >/dev/null; then
-    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    $SUDO apt-get install -y -q dataset-fashion-mnist >/dev/null || {
-      $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q dataset-fashion-mnist >/dev/null; } ||
-      { echo "ERROR: could not install it. Run: sudo apt-get install dataset-fashion-mnist" >&2; exit 1; }
-  else
-    echo "ERROR: no apt-get here. Install Debian/Ubuntu's 'dataset-fashion-mnist', or put the four" \
-         "*-ubyte.gz files of Fashion-MNIST in a folder and run: FASHION_MNIST_SRC=<folder> make setup" >&2
+if [ ! -f "$SRC/${FILES[0]}.gz" ]; then
+  if [ -n "${FASHION_MNIST_SRC:-}" ]; then
+    echo "ERROR: FASHION_MNIST_SRC=$SRC holds no ${FILES[0]}.gz (it needs the four *-ubyte.gz files)" >&2
     exit 1
   fi
+  bash tools/apt-install.sh "Fashion-MNIST ($SRC is missing)" dataset-fashion-mnist
 fi
-
-mkdir -p "$ART/1.0/fashmnist"
 for f in "${FILES[@]}"; do
-  out="$ART/1.0/fashmnist/$f"
-  [ -s "$out" ] && [ "$out" -nt "$SRC/$f.gz" ] || gunzip -c "$SRC/$f.gz" > "$out"
+  [ -s "$SRC/$f.gz" ] || { echo "ERROR: $SRC/$f.gz is missing or empty" >&2; exit 1; }
 done
-cat > "$ART/metadata.json" <<'JSON'
-{
-  "metadataVersion": "0.2",
-  "resourceType": "dataset",
-  "application": "cv/image_classification",
-  "groupId": "ai.djl.basicdataset",
-  "artifactId": "fashmnist",
-  "name": "fashmnist",
-  "description": "Fashion-MNIST (Zalando, MIT licence) from Debian's dataset-fashion-mnist",
-  "artifacts": [
-    {
-      "version": "1.0",
-      "snapshot": false,
-      "name": "fashmnist",
-      "files": {
-        "train_data": {"uri": "train-images-idx3-ubyte"},
-        "train_labels": {"uri": "train-labels-idx1-ubyte"},
-        "test_data": {"uri": "t10k-images-idx3-ubyte"},
-        "test_labels": {"uri": "t10k-labels-idx1-ubyte"}
-      }
-    }
-  ]
-}
-JSON
-echo "Fashion-MNIST: $(du -sh data/fashion-mnist | cut -f1) in data/fashion-mnist (DJL local repository)"
+
+rm -rf "$ART/1.0"  # unpacked copies from the earlier relative layout (53 MB), no longer read
+mkdir -p "$ART"
+python3 - "$SRC" "$ART/metadata.json" "${FILES[@]}" <<'PY'
+import json, pathlib, sys
+src, out, files = pathlib.Path(sys.argv[1]).resolve(), sys.argv[2], sys.argv[3:]
+items = dict(zip(["train_data", "train_labels", "test_data", "test_labels"], files))
+json.dump({
+    "metadataVersion": "0.2", "resourceType": "dataset", "application": "cv/image_classification",
+    "groupId": "ai.djl.basicdataset", "artifactId": "fashmnist", "name": "fashmnist",
+    "description": f"Fashion-MNIST (Zalando, MIT licence) from {src}",
+    "artifacts": [{"version": "1.0", "snapshot": False, "name": "fashmnist", "files": {
+        key: {"uri": (src / f"{name}.gz").as_uri(), "name": name} for key, name in items.items()}}],
+}, open(out, "w"), indent=2)
+PY
+echo "Fashion-MNIST: $ART/metadata.json -> $SRC (DJL copies it into its cache on first use)"

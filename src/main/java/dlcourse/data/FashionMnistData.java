@@ -30,8 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Fashion-MNIST (Zalando, 28×28 grey images of clothing, 10 classes) through DJL's own
- * {@link FashionMnist} class, read from the local repository that {@code make setup} builds
- * under {@code data/fashion-mnist} from Debian's {@code dataset-fashion-mnist}.
+ * {@link FashionMnist} class, from the local repository that {@code make setup} describes
+ * under {@code data/fashion-mnist} (Debian's {@code dataset-fashion-mnist}).
  *
  * <p>Images arrive as {@code (1, H, W)} floats in [0, 1]; labels as class indices.
  *
@@ -170,7 +170,13 @@ public final class FashionMnistData {
         return names;
     }
 
-    /** The local DJL repository with Fashion-MNIST, or an error that says how to make it. */
+    /**
+     * The local DJL repository with Fashion-MNIST, or an error that says how to make it. Its
+     * {@code metadata.json} (written by {@code tools/prepare_data.sh}) names the gzipped files by
+     * absolute URIs: DJL's first {@code prepare()} copies them into its cache and every read comes
+     * from there — the one path that behaves the same with an empty and with a warm cache (the
+     * script says why relative URIs do not).
+     */
     public static Repository repository() {
         Path root = root();
         Path metadata = root.resolve("dataset/cv/ai/djl/basicdataset/fashmnist/metadata.json");

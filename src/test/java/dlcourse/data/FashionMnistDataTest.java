@@ -14,8 +14,10 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.translate.Pipeline;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -93,6 +95,43 @@ class FashionMnistDataTest {
         }
         double grown = dlcourse.train.Memory.residentMiB() - before;
         assertTrue(grown < 50, "five loads grew resident memory by " + grown + " MiB (one copy of the split is 180)");
+    }
+
+    /**
+     * The first load on a machine that never ran DJL: a child JVM whose DJL cache and engine cache
+     * are new empty folders reads the test split as a notebook does. (With the earlier relative
+     * layout of tools/prepare_data.sh it failed here with FileNotFoundException, while every
+     * in-process test passed on a warm cache.)
+     */
+    @Test
+    void firstLoadOnAMachineThatNeverRanDjl(@TempDir Path fresh) throws Exception {
+        Path djlCache = fresh.resolve("djl");
+        ProcessBuilder child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true",
+                "-Ddlcourse.home=" + CourseData.home(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=off", FirstLoad.class.getName());
+        child.environment().put("DJL_CACHE_DIR", djlCache.toString());
+        child.environment().put("ENGINE_CACHE_DIR", fresh.resolve("engine").toString());
+        child.redirectErrorStream(true);
+        Process process = child.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(5, TimeUnit.MINUTES), "the child JVM did not finish: " + output);
+        assertEquals(0, process.exitValue(), "first load with an empty DJL cache failed:\n" + output);
+        assertTrue(output.contains("test split: 10000 images, first labels 9 2"), output);
+        assertTrue(Files.isDirectory(djlCache.resolve("cache/repo/dataset/cv/ai/djl/basicdataset/fashmnist")),
+                "the child did not go through DJL's (empty) cache; its output:\n" + output);
+    }
+
+    /** The child JVM of {@link #firstLoadOnAMachineThatNeverRanDjl}. */
+    static final class FirstLoad {
+        public static void main(String[] args) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                var split = FashionMnistData.tensors(Dataset.Usage.TEST, 10_000, m);
+                float[] labels = split.get(1).toFloatArray();
+                System.out.printf("test split: %d images, first labels %d %d%n",
+                        split.get(0).getShape().get(0), (int) labels[0], (int) labels[1]);
+            }
+        }
     }
 
     @Test
