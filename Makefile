@@ -8,7 +8,7 @@ NB    ?=
 
 help:
 	@echo "make setup            set up everything (Python env, Java library, kernel, data); idempotent"
-	@echo "make lab              set up, then open the course in JupyterLab"
+	@echo "make lab              set up, then open the course in JupyterLab (LAB_ARGS=\"--no-browser --port=8890\" for options)"
 	@echo "make test             library unit tests + every notebook executed headless (smoke profile)"
 	@echo "make run NB=notebooks/01-alexnet.ipynb   execute one notebook headless -> build/notebooks/ (.ipynb + .html)"
 	@echo "make bench            training-speed benchmark (images/s, time per epoch) -> docs/benchmarks.md (AlexNet, smoke/laptop and full settings)"
@@ -22,7 +22,7 @@ setup:
 	@bash tools/setup.sh
 
 lab: setup
-	$(VENV)/bin/jupyter lab notebooks/
+	@bash tools/lab.sh $(LAB_ARGS)
 
 test: export DL_TEST_T0 := $(shell date +%s.%N)
 test: setup

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # The course's one test command; `make test` runs it after `make setup`.
+#   0. what the tests need beyond the set-up: Debian's chromium for the browser test (installed
+#      with apt like the data; when that is impossible the browser test fails with the command)
 #   1. Java unit tests:   mvn -B test
 #   2. Python-side tests: DL_PROFILE=smoke pytest tools/tests (every notebook headless, notebook
 #      hygiene, requirements/environment.yml pins, JupyterLab + headless Chromium)
@@ -25,6 +27,11 @@ else
     echo "set-up failed (exit $SETUP_RC) after $SETUP_S s: nothing tested" >&2
     exit "$SETUP_RC"
   fi
+fi
+
+if [ -z "${CHROMIUM:-}" ] && ! command -v chromium >/dev/null; then
+  step "Test prerequisites"
+  bash tools/apt-install.sh "The browser test (make test)" chromium || true  # the test then fails, naming the command
 fi
 
 step "Java unit tests (mvn -B test)"

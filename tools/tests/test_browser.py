@@ -6,23 +6,21 @@
 3. Headless Chromium opens it: the DOM must hold plotly's SVG with the trace and the title,
    and a screenshot goes to build/screenshots/plot.png.
 
-Skipped only when no Chromium is installed (.ci/run installs Debian's `chromium`).
-Set CHROMIUM=<path> to use another Chromium/Chrome binary.
+JupyterLab runs with the student's configuration (tools/lab, as `make lab`). `make test` installs
+Debian's `chromium` when it is missing (tools/test.sh); without it this test fails and names the
+command. Set CHROMIUM=<path> to use another Chromium/Chrome binary.
 """
-import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from labserver import STUDENT_CONFIG, free_port, private_state, running
 from run_notebook import PLOTLY_MIME, execute
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,17 +41,12 @@ def chromium() -> str | None:
     return None
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def browser():
     path = chromium()
     if not path:
-        pytest.skip("no Chromium installed (apt-get install chromium; or set CHROMIUM=<binary>)")
+        pytest.fail("no Chromium for the browser test: run `make test` (it installs Debian's chromium), "
+                    "or `sudo apt-get install chromium`, or set CHROMIUM=<binary>", pytrace=False)
     return path
 
 
@@ -78,50 +71,17 @@ def executed_notebook(tmp_path_factory, browser):
 
 @pytest.fixture(scope="module")
 def lab(executed_notebook, tmp_path_factory):
-    """JupyterLab on a free port, empty token; stopped whatever happens."""
+    """The student's JupyterLab on a free port, empty token, its own Jupyter state; stopped whatever happens."""
     port = free_port()
     home = tmp_path_factory.mktemp("jupyter")
-    # No news/update toast over the screenshot, and no requests to the (closed) internet.
-    settings = home / "settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
-    env = dict(os.environ,
-               JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-               JUPYTER_CONFIG_DIR=str(home / "config"),
-               JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"))
-    log = open(home / "lab.log", "wb")
+    env = dict(os.environ, **private_state(home), JUPYTER_CONFIG_PATH=str(STUDENT_CONFIG))
     cmd = [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--allow-root",
            "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
            "--IdentityProvider.token=", "--ServerApp.password=",
            f"--ServerApp.root_dir={executed_notebook.parent}"]
-    server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT,
-                              stdin=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"jupyter lab exited with {server.returncode}:\n{(home / 'lab.log').read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{base}/api/status", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"jupyter lab did not answer in 90 s:\n{(home / 'lab.log').read_text()[-3000:]}")
-            time.sleep(0.5)
+    with running(cmd, env, home / "lab.log", base):
         yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
 
 
 def run_chromium(browser: str, profile: Path, url: str, *args: str, budget_ms: int = 30000):
