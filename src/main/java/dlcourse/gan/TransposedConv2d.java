@@ -1,8 +1,8 @@
 package dlcourse.gan;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -18,9 +18,9 @@ import dlcourse.core.MultiplyAdds;
  * {@code UnsupportedOperationException} there).
  *
  * <p>Definition: it is the adjoint of the strided convolution with the same kernel, stride and
- * padding, ⟨conv(x), y⟩ = ⟨x, convT(y)⟩. Computed as: insert {@code stride − 1} zeros between
- * neighbouring pixels, pad by {@code kernel − 1 − padding}, and convolve with stride 1 using the
- * spatially flipped kernel with input and output channels swapped. Output side:
+ * padding, ⟨conv(x), y⟩ = ⟨x, convT(y)⟩ — as if {@code stride − 1} zeros were inserted between
+ * neighbouring pixels and the result convolved with the flipped kernel, which is how it is usually
+ * explained; {@link #apply} computes the same without the zeros. Output side:
  * {@code (H − 1)·stride − 2·padding + kernel}, e.g. 7 → 14 for k4 s2 p1.
  *
  * <p>The weight has PyTorch's ConvTranspose2d layout {@code (inChannels, filters, k, k)}.
@@ -80,8 +80,7 @@ public final class TransposedConv2d extends AbstractBlock implements MultiplyAdd
 
     /**
      * The useful arithmetic: every input pixel scatters one k×k kernel into every filter, H·W·|W|
-     * multiply-adds. The zero-insertion form computes about stride² times as many, the rest on
-     * inserted zeros.
+     * multiply-adds (the zero-insertion form would compute about stride² times as many).
      */
     @Override
     public long multiplyAdds(Shape[] inputShapes) {
@@ -101,35 +100,57 @@ public final class TransposedConv2d extends AbstractBlock implements MultiplyAdd
     /**
      * The transposed convolution as a function: x (B, C, H, W), w (C, F, k, k), b (F) or null
      * → (B, F, (H−1)s − 2p + k, (W−1)s − 2p + k).
+     *
+     * <p>Computed without multiplying inserted zeros. Output pixel o receives input i through tap
+     * t = o + p − i·s, so the outputs of one phase r = (o + p) mod s see only the taps r, r + s,
+     * r + 2s, … of the kernel: each phase is an ordinary stride-1 convolution of x with an m×m
+     * sub-kernel (m = ⌈k/s⌉, taps reversed), all s² phases one convolution with s²·F filters, and
+     * the phases are interleaved (depth-to-space) and cropped by p. A 1×1 input (DCGAN's projection
+     * of z) is a fully connected layer: one matrix product.
      */
     public static NDArray apply(NDArray x, NDArray w, NDArray b, int stride, int padding) {
+        Shape in = x.getShape();
         int k = (int) w.getShape().get(2);
-        NDArray spread = insertZeros(x, stride);              // (B, C, (H−1)s+1, (W−1)s+1)
-        // operations on the weight would attach their results to the weight's (the model's) manager and
-        // pile up there, one per forward pass; hand the flipped copy to the input's manager instead
-        NDArray flippedOnly = w.flip(2, 3);
-        flippedOnly.attach(x.getManager());
-        NDArray flipped = flippedOnly.transpose(1, 0, 2, 3); // (F, C, k, k)
-        int pad = k - 1 - padding;
-        return Conv2d.conv2d(spread, flipped, b, new Shape(1, 1), new Shape(pad, pad), new Shape(1, 1), 1).head();
+        NDArray uncropped = in.get(2) == 1 && in.get(3) == 1 ? projection(x, w, b)
+                : byPhases(x, w, b, stride);
+        long outH = outputSize(in.get(2), k, stride, padding), outW = outputSize(in.get(3), k, stride, padding);
+        return uncropped.get(new NDIndex(":, :, {}:{}, {}:{}", padding, padding + outH, padding, padding + outW));
     }
 
-    /** (B, C, H, W) → (B, C, (H−1)s+1, (W−1)s+1) with s−1 zeros between neighbouring pixels. */
-    static NDArray insertZeros(NDArray x, int s) {
-        if (s == 1) {
-            return x;
-        }
-        Shape sh = x.getShape();
-        long b = sh.get(0);
-        long c = sh.get(1);
-        long h = sh.get(2);
-        long w = sh.get(3);
-        // rows: (B, C, H, 1, W) ++ zeros (B, C, H, s−1, W) -> (B, C, H·s, W), keep (H−1)s+1
-        NDArray rows = NDArrays.concat(new NDList(x.expandDims(3), x.zerosLike().expandDims(3).repeat(3, s - 1)), 3)
-                .reshape(b, c, h * s, w).get(new NDIndex(":, :, :{}", (h - 1) * s + 1));
-        long h2 = (h - 1) * s + 1;
-        // columns: (B, C, H', W, 1) ++ zeros (B, C, H', W, s−1) -> (B, C, H', W·s), keep (W−1)s+1
-        return NDArrays.concat(new NDList(rows.expandDims(4), rows.zerosLike().expandDims(4).repeat(4, s - 1)), 4)
-                .reshape(b, c, h2, w * s).get(new NDIndex(":, :, :, :{}", (w - 1) * s + 1));
+    /** (B, C, 1, 1) → (B, F, k, k): each input channel scales one k×k kernel per filter. */
+    private static NDArray projection(NDArray x, NDArray w, NDArray b) {
+        long batch = x.getShape().get(0), channels = w.getShape().get(0), filters = w.getShape().get(1);
+        long k = w.getShape().get(2);
+        NDArray flat = inManager(w.reshape(channels, filters * k * k), x.getManager());   // (C, F·k·k)
+        NDArray y = x.reshape(batch, channels).matMul(flat).reshape(batch, filters, k, k);
+        return b == null ? y : y.add(inManager(b.reshape(1, filters, 1, 1), x.getManager()));
+    }
+
+    /** (B, C, H, W) → (B, F, (H+m−1)·s, (W+m−1)·s), m = ⌈k/s⌉: all phases, before cropping by p. */
+    private static NDArray byPhases(NDArray x, NDArray w, NDArray b, int s) {
+        long batch = x.getShape().get(0), h = x.getShape().get(2), wd = x.getShape().get(3);
+        long channels = w.getShape().get(0), filters = w.getShape().get(1);
+        int k = (int) w.getShape().get(2), m = (k + s - 1) / s;
+        NDManager manager = x.getManager();
+        NDArray taps = m * s == k ? w                                              // (C, F, m·s, m·s)
+                : inManager(w.pad(new Shape(0, m * s - k, 0, m * s - k), 0), manager);
+        NDArray phases = inManager(taps.reshape(channels, filters, m, s, m, s), manager) // tap j·s + r → (j, r)
+                .flip(2, 4)                                                        // correlation: taps reversed
+                .transpose(3, 5, 1, 0, 2, 4)                                       // (s, s, F, C, m, m)
+                .reshape(s * s * filters, channels, m, m);
+        NDArray bias = b == null ? null : inManager(b.tile(s * s), manager);      // one copy per phase
+        NDArray q = Conv2d.conv2d(x, phases, bias, new Shape(1, 1), new Shape(m - 1, m - 1))
+                .head();                                                           // (B, s²F, H+m−1, W+m−1)
+        return q.reshape(batch, s, s, filters, h + m - 1, wd + m - 1).transpose(0, 3, 4, 1, 5, 2)
+                .reshape(batch, filters, (h + m - 1) * s, (wd + m - 1) * s);       // depth-to-space
+    }
+
+    /**
+     * Operations on a weight attach their results to the weight's (the model's) manager, where they
+     * would pile up, one per forward pass: hand the first derived tensor to the input's manager.
+     */
+    private static NDArray inManager(NDArray derived, NDManager manager) {
+        derived.attach(manager);
+        return derived;
     }
 }
