@@ -3,8 +3,9 @@
 #   0. what the tests need beyond the set-up: Debian's chromium for the browser test (installed
 #      with apt like the data; when that is impossible the browser test fails with the command)
 #   1. Java unit tests:   mvn -B test
-#   2. Python-side tests: DL_PROFILE=smoke pytest tools/tests (every notebook headless, notebook
-#      hygiene, requirements/environment.yml pins, JupyterLab + headless Chromium)
+#   2. Python-side tests: DL_PROFILE=smoke pytest tools/tests (every notebook headless in each
+#      profile of DL_TEST_PROFILES, default smoke; notebook hygiene, requirements/environment.yml
+#      pins, make lab, JupyterLab + headless Chromium, grading)
 # then a timing summary. Exits non-zero if any part failed. Logs: build/test/.
 # Run directly (bash tools/test.sh) it first runs the set-up itself; under make, make has done
 # that and DL_TEST_T0 (set by the Makefile when make started) gives the set-up's time.
@@ -39,7 +40,7 @@ T=$(now)
 mvn -B -ntp test 2>&1 | tee "$LOGS/mvn.log"
 MVN_RC=${PIPESTATUS[0]}; MVN_S=$(since "$T")
 
-step "Notebooks and checks (DL_PROFILE=smoke pytest tools/tests)"
+step "Notebooks and checks (DL_PROFILE=smoke pytest tools/tests; notebooks in: ${DL_TEST_PROFILES:-smoke})"
 rm -f "$LOGS/timings.json"
 T=$(now)
 DL_PROFILE=smoke .venv/bin/python -m pytest -v -rfEs tools/tests 2>&1 | tee "$LOGS/pytest.log"
@@ -59,20 +60,30 @@ try:
     t = json.load(open(sys.argv[1]))
 except (OSError, ValueError):
     sys.exit(0)
-notebooks, browser, grading, kernel, other = [], [], [], [], []
+notebooks, browser, grading, kernel, other = {}, [], [], [], []
 for nodeid, d in t["tests"].items():
     if "test_notebooks.py::" in nodeid:
-        name = nodeid.split("[", 1)[1].rstrip("]") if "[" in nodeid else nodeid
-        notebooks.append((f"  notebook {name}", d["outcome"], d["seconds"]))
+        profile, name = nodeid.split("[", 1)[1].rstrip("]").split("/", 1)
+        notebooks.setdefault(name, {})[profile] = d
     elif "test_grading.py::" in nodeid or "test_nbgrader.py::" in nodeid:
         grading.append(d)
     elif "test_kernel_memory.py::" in nodeid:
         kernel.append(("  kernel: 10 re-runs of a cell, start-up", d["outcome"], d["seconds"]))
     elif "test_browser.py::" in nodeid:
         browser.append(("  browser test (JupyterLab + Chromium)", d["outcome"], d["seconds"]))
+    elif "test_lab.py::" in nodeid:
+        browser.append(("  make lab (the student's JupyterLab)", d["outcome"], d["seconds"]))
     else:
         other.append(d)
-rows = notebooks + browser + kernel
+profiles = sorted({p for runs in notebooks.values() for p in runs}, key=["smoke", "laptop", "full"].index)
+if notebooks:
+    print(f"  {'notebooks':<44} " + "".join(f"{p + ' (s)':>18}" for p in profiles))
+    for name, runs in sorted(notebooks.items()):
+        cells = [f"{runs[p]['outcome']} {runs[p]['seconds']:7.1f}" if p in runs else "-" for p in profiles]
+        print(f"    {name:<42} " + "".join(f"{c:>18}" for c in cells))
+    print(f"    {'all notebooks':<42} " + "".join(
+        f"{sum(r[p]['seconds'] for r in notebooks.values() if p in r):>18.1f}" for p in profiles))
+rows = browser + kernel
 if grading:
     worst = max((d["outcome"] for d in grading), key=["skipped", "passed", "failed"].index)
     # the grading tests share one session fixture: its time is charged to the first of them

@@ -24,10 +24,12 @@ _notebooks: dict[str, dict] = {}    # notebook name -> details recorded by the t
 
 @pytest.fixture(scope="session")
 def record_notebook():
-    """A notebook test calls record_notebook(result) with run_notebook.Result."""
-    def record(result):
+    """A notebook test calls record_notebook(result, profile) with run_notebook.Result."""
+    def record(result, profile):
         slowest = sorted(result.cell_seconds.items(), key=lambda kv: -kv[1])[:1]
-        _notebooks[result.name] = {
+        _notebooks[f"{profile}/{result.name}"] = {
+            "profile": profile,
+            "notebook": result.name,
             "seconds": round(result.seconds, 2),
             "ok": result.ok,
             "stderr_cells": result.stderr_cells,

@@ -1,12 +1,13 @@
-"""Every notebook in notebooks/ runs top to bottom, headless, in the smoke profile.
+"""Every notebook in notebooks/ runs top to bottom, headless, in each profile under test.
 
-Each notebook is one test (id = file name), executed with tools/run_notebook.execute in a
-fresh java-dl kernel with DL_PROFILE=smoke and DL_CHECKPOINTS pointing at a temporary folder
-(shared by the session, so a notebook may reuse what an earlier one saved). The executed copies
-and HTML exports land in build/test/notebooks/ for inspection.
+Each (profile, notebook) is one test, id `<profile>/<file name>`, executed with
+tools/run_notebook.execute in a fresh java-dl kernel with DL_PROFILE=<profile> and DL_CHECKPOINTS
+pointing at a temporary folder per profile (shared by the session, so a notebook may reuse what
+an earlier one saved). The executed copies and HTML exports land in build/test/notebooks/<profile>/.
 
-Environment: DL_TEST_NOTEBOOKS=<folder> runs the notebooks of another folder instead;
-DL_CELL_TIMEOUT=<seconds> changes the per-cell limit (default 1800).
+Environment: DL_TEST_PROFILES="smoke laptop" chooses the profiles (default smoke; CI runs both,
+laptop being what a student without a GPU runs); DL_TEST_NOTEBOOKS=<folder> runs the notebooks of
+another folder; DL_CELL_TIMEOUT=<seconds> changes the per-cell limit (default 1800).
 """
 import os
 from pathlib import Path
@@ -19,19 +20,21 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = Path(os.environ.get("DL_TEST_NOTEBOOKS") or ROOT / "notebooks")
 OUT = ROOT / "build" / "test" / "notebooks"
 TIMEOUT = int(os.environ.get("DL_CELL_TIMEOUT", CELL_TIMEOUT))
+PROFILES = os.environ.get("DL_TEST_PROFILES", "smoke").split()
 
 notebooks = sorted(NOTEBOOKS.glob("*.ipynb"))
+cases = [(profile, nb) for profile in PROFILES for nb in notebooks]
 
 
 @pytest.fixture(scope="session")
 def checkpoints(tmp_path_factory):
-    return tmp_path_factory.mktemp("checkpoints")
+    return lambda profile: tmp_path_factory.getbasetemp() / f"checkpoints-{profile}"
 
 
-@pytest.mark.parametrize("notebook", notebooks, ids=[nb.name for nb in notebooks])
-def test_notebook_runs(notebook, checkpoints, record_notebook):
-    result = execute(notebook, OUT, TIMEOUT,
-                     env={"DL_PROFILE": "smoke", "DL_CHECKPOINTS": str(checkpoints)})
-    record_notebook(result)
+@pytest.mark.parametrize("profile,notebook", cases, ids=[f"{p}/{nb.name}" for p, nb in cases])
+def test_notebook_runs(profile, notebook, checkpoints, record_notebook):
+    result = execute(notebook, OUT / profile, TIMEOUT,
+                     env={"DL_PROFILE": profile, "DL_CHECKPOINTS": str(checkpoints(profile))})
+    record_notebook(result, profile)
     if not result.ok:
         pytest.fail(result.describe(), pytrace=False)
