@@ -30,14 +30,16 @@ def claims_output(notebook: Path) -> list[str]:
     """Text printed by the code cells after the claims heading (up to the next heading)."""
     lines, inside = [], False
     for cell in nbformat.read(notebook, as_version=4).cells:
-        if cell.cell_type == "markdown" and cell.source.lstrip().startswith("#"):
-            inside = CLAIMS in cell.source
+        if cell.cell_type == "markdown":
+            headings = [line for line in cell.source.splitlines() if line.startswith("#")]
+            inside = CLAIMS in headings[-1] if headings else inside
         elif inside and cell.cell_type == "code":
-            for out in cell.get("outputs", []):
-                if out.get("output_type") == "stream" and out.get("name") == "stdout":
-                    lines += [line for line in out["text"].splitlines() if line.strip()]
-                elif out.get("output_type") == "error":
-                    lines.append(f"ОШИБКА: {out.get('ename')}: {out.get('evalue', '').strip()[:300]}")
+            # one print may arrive as several stream messages: join them before splitting lines
+            text = "".join(out["text"] for out in cell.get("outputs", [])
+                           if out.get("output_type") == "stream" and out.get("name") == "stdout")
+            lines += [line for line in text.splitlines() if line.strip()]
+            lines += [f"ОШИБКА: {out.get('ename')}: {out.get('evalue', '').strip()[:300]}"
+                      for out in cell.get("outputs", []) if out.get("output_type") == "error"]
     return lines
 
 
