@@ -44,6 +44,7 @@ def claims_output(notebook: Path) -> list[str]:
 
 
 def machine() -> str:
+    """The machine this tool runs on: run it where the notebooks ran (make notebook-figures does)."""
     cpu = platform.processor() or platform.machine()
     try:
         names = re.findall(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.M)

@@ -21,7 +21,9 @@ if [ ! -f "$SRC/${FILES[0]}.gz" ]; then
     echo "ERROR: FASHION_MNIST_SRC=$SRC holds no ${FILES[0]}.gz (it needs the four *-ubyte.gz files)" >&2
     exit 1
   fi
-  bash tools/apt-install.sh "Fashion-MNIST ($SRC is missing)" dataset-fashion-mnist
+  bash tools/apt-install.sh "Fashion-MNIST ($SRC is missing)" dataset-fashion-mnist || {
+    echo "       Or put the four *-ubyte.gz files of Fashion-MNIST in a folder and run:" \
+         "FASHION_MNIST_SRC=<folder> make setup" >&2; exit 1; }
 fi
 for f in "${FILES[@]}"; do
   [ -s "$SRC/$f.gz" ] || { echo "ERROR: $SRC/$f.gz is missing or empty" >&2; exit 1; }
