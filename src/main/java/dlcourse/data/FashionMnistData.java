@@ -191,4 +191,15 @@ public final class FashionMnistData {
     private static Path root() {
         return CourseData.path("fashion-mnist");
     }
+
+    /**
+     * Fills DJL's caches — the PyTorch engine's native library and both splits — so that later runs
+     * only read them: the grader does this before it starts kernels whose caches are read-only.
+     */
+    public static void main(String[] args) {
+        for (Dataset.Usage usage : new Dataset.Usage[] {Dataset.Usage.TRAIN, Dataset.Usage.TEST}) {
+            first(usage, 0, 1);
+        }
+        System.out.println("DJL caches ready: " + ai.djl.engine.Engine.getInstance().getEngineName());
+    }
 }

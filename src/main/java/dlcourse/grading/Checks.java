@@ -3,10 +3,13 @@ package dlcourse.grading;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
@@ -63,6 +66,39 @@ public final class Checks {
                     what, grouped(expected), grouped(found), (found > expected ? "+" : "") + grouped(found - expected)));
         }
         return found;
+    }
+
+    /** A count computed by the student ({@code actual}) equals the true one ({@code expected}). */
+    public static void count(long actual, long expected, String what) {
+        if (actual != expected) {
+            throw new CheckFailure(String.format("«%s»: ожидалось %s, получено %s (разница %s).", what,
+                    grouped(expected), grouped(actual), (actual > expected ? "+" : "") + grouped(actual - expected)));
+        }
+    }
+
+    /**
+     * The classification accuracy of {@code model} on {@code images} with {@code labels} (data the
+     * student's code never saw) is at least {@code min}; returns it. A training result is judged by
+     * what its model does, never by the history it reports.
+     */
+    public static double accuracy(Model model, NDArray images, NDArray labels, double min, String what) {
+        if (model == null || model.getBlock() == null || !model.getBlock().isInitialized()) {
+            throw new CheckFailure("«" + what + "»: у результата нет обученной сети (result.model().getBlock()).");
+        }
+        try (NDManager scope = images.getManager().newSubManager()) {
+            NDArray logits = model.getBlock().forward(new ParameterStore(scope, false),
+                    new NDList(images.toDevice(model.getNDManager().getDevice(), false)), false).head();
+            NDArray predicted = logits.argMax(1).toType(DataType.INT64, false);
+            long correct = predicted.eq(labels.toType(DataType.INT64, false).toDevice(predicted.getDevice(), false))
+                    .sum().getLong();
+            double share = (double) correct / labels.size();
+            if (!(share >= min)) {
+                throw new CheckFailure(String.format(Locale.ROOT,
+                        "Точность «%s» на отложенных данных (%d изображений) %.1f %%, а нужно не ниже %.0f %%.",
+                        what, labels.size(), 100 * share, 100 * min));
+            }
+            return share;
+        }
     }
 
     /** At most {@code max} weights; returns the count. */

@@ -40,6 +40,35 @@ class ChecksTest {
     }
 
     @Test
+    void countNamesTheTrueValueAsExpected() {
+        assertDoesNotThrow(() -> Checks.count(62_378_344, 62_378_344, "AlexNet"));
+        CheckFailure e = assertThrows(CheckFailure.class, () -> Checks.count(62_378_345, 62_378_344, "AlexNet"));
+        assertEquals("«AlexNet»: ожидалось 62 378 344, получено 62 378 345 (разница +1).", e.getMessage());
+    }
+
+    @Test
+    void accuracyJudgesTheModelNotItsReport() {
+        try (NDManager manager = NDManager.newBaseManager();
+                ai.djl.Model model = ai.djl.Model.newInstance("judged")) {
+            // A linear "classifier" that copies its 3 inputs to 3 logits: it predicts the argmax of each row.
+            Block identity = new SequentialBlock().add(Linear.builder().setUnits(3).optBias(false).build());
+            identity.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 3));
+            identity.getParameters().valueAt(0).getArray().set(manager.eye(3).toFloatArray());
+            model.setBlock(identity);
+            NDArray x = manager.create(new float[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {1, 0, 0}});
+            NDArray y = manager.create(new float[] {0, 1, 2, 2});  // the last one is wrong: 3 of 4
+            assertEquals(0.75, Checks.accuracy(model, x, y, 0.75, "copy"), 1e-9);
+            CheckFailure e = assertThrows(CheckFailure.class, () -> Checks.accuracy(model, x, y, 0.8, "copy"));
+            assertEquals("Точность «copy» на отложенных данных (4 изображений) 75.0 %, а нужно не ниже 80 %.", e.getMessage());
+            try (ai.djl.Model empty = ai.djl.Model.newInstance("forged")) {
+                empty.setBlock(new SequentialBlock().add(Linear.builder().setUnits(3).build()));
+                e = assertThrows(CheckFailure.class, () -> Checks.accuracy(empty, x, y, 0.1, "forged"));
+                assertTrue(e.getMessage().contains("нет обученной сети"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void parameterCountAndBudget() {
         // 4·8+8 + 8·3+3 = 67 weights for a 4-feature input
         assertEquals(67, Checks.parameterCount(mlp(8), new Shape(4), 67, "mlp"));
