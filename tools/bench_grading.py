@@ -1,7 +1,8 @@
 """How long grading a class takes: N submissions of one assignment, graded one at a time and in
-parallel worker processes (one kernel each).
+parallel worker processes (one kernel each), each in its sandbox and, side by side in the same run,
+without it (what the sandbox costs, as a ratio).
 
-    .venv/bin/python tools/bench_grading.py [--assignment lstm] [-n 30] [--jobs 1 2] [--timeout 120]
+    .venv/bin/python tools/bench_grading.py [--assignment lstm] [-n 30] [--jobs 1 2] [--modes sandbox plain]
 
 The class is half reference solutions and half untouched releases (alternating), so that a
 parallel run that mixed kernels or files up would show as a wrong score: every submission must
@@ -31,6 +32,8 @@ def main(argv=None) -> int:
     p.add_argument("--assignment", default="lstm")
     p.add_argument("-n", type=int, default=30, help="submissions (default 30)")
     p.add_argument("--jobs", type=int, nargs="+", default=[1, 2], help="worker counts to compare (default 1 2)")
+    p.add_argument("--modes", nargs="+", choices=["sandbox", "plain"], default=["sandbox", "plain"],
+                   help="with and/or without the sandbox (default both)")
     p.add_argument("--timeout", type=int, default=grade.CELL_TIMEOUT)
     a = p.parse_args(argv)
     source = grade.load_source(ROOT / "assignments" / "source" / a.assignment / f"{a.assignment}.ipynb")
@@ -45,21 +48,27 @@ def main(argv=None) -> int:
             nbformat.write(source.nb if kind == "reference" else grade.release(source.nb), path)
             paths.append(path)
             expected[f"student{i:02d}"] = source.max_score if kind == "reference" else 0
+        load = os.getloadavg()[0]
         for jobs in a.jobs:
-            t0 = time.perf_counter()
-            results = grade.grade_all(source, paths, tmp / f"out-{jobs}", a.timeout, 60.0, jobs)
-            seconds = time.perf_counter() - t0
-            wrong = [r.id for r in results if r.score != expected[r.id.split("__")[0]]]
-            ok &= not wrong
-            rows.append((jobs, seconds, wrong))
-            print(f"jobs={jobs}: {a.n} submissions in {seconds:.1f} s"
-                  + (f"; WRONG SCORES: {wrong}" if wrong else "; every score as expected"), flush=True)
-    print(f"\nMachine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}; "
-          f"assignment {a.assignment} ({len(source.checks)} checks), {a.n} submissions (half reference, half release)\n")
-    print("| workers | total, s | per submission, s | submissions/min | scores |")
-    print("|---:|---:|---:|---:|---|")
-    for jobs, seconds, wrong in rows:
-        print(f"| {jobs} | {seconds:.0f} | {seconds / a.n:.1f} | {60 * a.n / seconds:.1f} | "
+            for mode in a.modes:
+                t0 = time.perf_counter()
+                results = grade.grade_all(source, paths, tmp / f"out-{mode}-{jobs}", a.timeout, 60.0, jobs,
+                                          sandboxed=mode == "sandbox")
+                seconds = time.perf_counter() - t0
+                wrong = [r.id for r in results if r.score != expected[r.id.split("__")[0]]]
+                ok &= not wrong
+                rows.append((mode, jobs, seconds, wrong))
+                print(f"{mode}, jobs={jobs}: {a.n} submissions in {seconds:.1f} s"
+                      + (f"; WRONG SCORES: {wrong}" if wrong else "; every score as expected"), flush=True)
+    print(f"\nMachine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, "
+          f"load average {load:.1f} at the start; assignment {a.assignment} ({len(source.checks)} checks), "
+          f"{a.n} submissions (half reference, half release)\n")
+    plain = {jobs: seconds for mode, jobs, seconds, _ in rows if mode == "plain"}
+    print("| mode | workers | total, s | per submission, s | submissions/min | vs. plain | scores |")
+    print("|---|---:|---:|---:|---:|---:|---|")
+    for mode, jobs, seconds, wrong in rows:
+        ratio = f"{seconds / plain[jobs]:.2f}×" if jobs in plain else "—"
+        print(f"| {mode} | {jobs} | {seconds:.0f} | {seconds / a.n:.1f} | {60 * a.n / seconds:.1f} | {ratio} | "
               f"{'all as expected' if not wrong else 'WRONG: ' + ', '.join(wrong)} |")
     return 0 if ok else 1
 

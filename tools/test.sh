@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The course's one test command; `make test` runs it after `make setup`.
-#   0. what the tests need beyond the set-up: Debian's chromium for the browser test (installed
-#      with apt like the data; when that is impossible the browser test fails with the command)
+#   0. what the tests need beyond the set-up: Debian's chromium for the browser test and bubblewrap
+#      for the grading sandbox (installed with apt like the data; when that is impossible the tests
+#      that need them fail with the command)
 #   1. Java unit tests:   mvn -B test
 #   2. Python-side tests: DL_PROFILE=smoke pytest tools/tests (every notebook headless in each
 #      profile of DL_TEST_PROFILES, default smoke; notebook hygiene, requirements/environment.yml
@@ -33,6 +34,10 @@ fi
 if [ -z "${CHROMIUM:-}" ] && ! command -v chromium >/dev/null; then
   step "Test prerequisites"
   bash tools/apt-install.sh "The browser test (make test)" chromium || true  # the test then fails, naming the command
+fi
+if ! command -v bwrap >/dev/null; then
+  step "Test prerequisites"
+  bash tools/apt-install.sh "The grading sandbox (make test)" bubblewrap || true  # grading then fails, naming the command
 fi
 
 step "Java unit tests (mvn -B test)"

@@ -3,7 +3,8 @@
 For every assignment in assignments/source/: the reference solution (the source notebook itself)
 scores full marks; the student release with its stubs untouched scores zero on every check; and
 each deliberately wrong solution in assignments/fixtures/<assignment>/<solution id>.java loses
-exactly the points of the checks of that task. The misbehaving submissions of
+exactly the points of the checks of that task (`<solution id>--<mistake>.java`: more wrong answers to
+the same task). The misbehaving submissions of
 assignments/fixtures/robustness/ (and malformed notebooks) are graded without crashing the grader,
 costing only their task. All submissions are graded once per session, DL_GRADING_JOBS (default 2)
 at a time, each in its own kernel.
@@ -29,6 +30,13 @@ ROBUST_TIMEOUT = 45         # per cell for the robustness fixtures (the infinite
 ROBUST_TASK = "lstm_unroll"
 
 SOURCES = sorted(ASSIGNMENTS.glob("source/*/*.ipynb"))
+if os.environ.get("DL_GRADING_ASSIGNMENTS"):  # a comma-separated subset, to try one assignment
+    SOURCES = [p for p in SOURCES if p.stem in os.environ["DL_GRADING_ASSIGNMENTS"].split(",")]
+
+
+def task_of(fixture: Path) -> str:
+    """The solution id a wrong-answer fixture replaces: `residual_block--stride-on-second-conv` -> `residual_block`."""
+    return fixture.stem.split("--")[0]
 
 
 def with_solution(source_nb, solution_id: str, code: str):
@@ -53,7 +61,7 @@ def submissions(tmp: Path) -> list[tuple[grade.Source, Path, str, int]]:
                  (source, folder / "release.ipynb", f"{source.name}-release", TIMEOUT)]
         for fixture in sorted((FIXTURES / source.name).glob("*.java")):
             sub = folder / f"wrong-{fixture.stem}.ipynb"
-            nbformat.write(with_solution(source.nb, fixture.stem, fixture.read_text()), sub)
+            nbformat.write(with_solution(source.nb, task_of(fixture), fixture.read_text()), sub)
             jobs.append((source, sub, f"{source.name}-wrong-{fixture.stem}", TIMEOUT))
         if source.name == "lstm":
             for fixture in sorted((FIXTURES / "robustness").glob("*.java")):
@@ -74,8 +82,15 @@ def graded(tmp_path_factory) -> dict[str, grade.SubmissionResult]:
     # The slowest first, so that the two workers finish together.
     jobs.sort(key=lambda j: (j[2].startswith("robust-infinite"), j[0].name == "alexnet"), reverse=True)
     t0 = time.perf_counter()
+    sandbox = grade.grading_sandbox()
+    refused = {}  # the solution-cell rule, one JVM per assignment
+    for name in {j[0].name for j in jobs}:
+        mine = [j for j in jobs if j[0].name == name]
+        verdicts = grade.refused_cells(mine[0][0], [grade._readable(j[1]) for j in mine])
+        refused.update({j[2]: v for j, v in zip(mine, verdicts)})
     with ProcessPoolExecutor(max_workers=JOBS) as pool:
-        futures = {j[2]: pool.submit(grade.grade_one, j[0], j[1], j[2], OUT, j[3], 60.0) for j in jobs}
+        futures = {j[2]: pool.submit(grade.grade_one, j[0], j[1], j[2], OUT, j[3], 60.0, grade.KERNEL, sandbox,
+                                     refused[j[2]], grade.torch_threads(JOBS)) for j in jobs}
         results = {name: f.result() for name, f in futures.items()}
     by_source = {}
     for j in jobs:
@@ -113,10 +128,10 @@ WRONG = [(p, f) for p in SOURCES for f in sorted((FIXTURES / p.stem).glob("*.jav
 @pytest.mark.parametrize("source,fixture", WRONG, ids=[f"{p.stem}-{f.stem}" for p, f in WRONG])
 def test_wrong_solution_loses_exactly_its_tasks_points(source, fixture, graded):
     r = graded[f"{source.stem}-wrong-{fixture.stem}"]
-    mine = [c for c in r.checks if c.task == fixture.stem]
-    assert mine, f"no check follows solution cell {fixture.stem}"
+    mine = [c for c in r.checks if c.task == task_of(fixture)]
+    assert mine, f"no check follows solution cell {task_of(fixture)}"
     for c in r.checks:
-        expected = 0 if c.task == fixture.stem else c.max_points
+        expected = 0 if c.task == task_of(fixture) else c.max_points
         assert c.points == expected, f"{c.id}: {c.points:g} points, expected {expected:g}\n{_summary(r)}"
     assert r.score == r.max_score - sum(c.max_points for c in mine)
 
@@ -124,14 +139,14 @@ def test_wrong_solution_loses_exactly_its_tasks_points(source, fixture, graded):
 def test_every_task_has_a_wrong_solution_fixture():
     for path in SOURCES:
         tasks = {c.task for c in grade.load_source(path).checks}
-        fixtures = {f.stem for f in (FIXTURES / path.stem).glob("*.java")}
+        fixtures = {task_of(f) for f in (FIXTURES / path.stem).glob("*.java")}
         assert tasks == fixtures, f"{path.stem}: tasks {sorted(tasks)}, fixtures {sorted(fixtures)}"
 
 
 # The status of the robustness task's check. Memory: the JVM throws OutOfMemoryError ("failed"),
 # unless the collector thrashes past the time limit first on a loaded machine ("timeout").
 ROBUST = {"infinite_loop": {"timeout"}, "exception": {"failed"}, "compile_error": {"failed"},
-          "kernel_death": {"failed"}, "memory_exhaustion": {"failed", "timeout"}, "stderr": {"failed"}}
+          "kernel_death": {"kernel-died"}, "memory_exhaustion": {"failed", "timeout"}, "stderr": {"failed"}}
 
 
 @pytest.mark.parametrize("kind", sorted(ROBUST))
@@ -146,8 +161,8 @@ def test_misbehaving_submission_costs_only_its_task(kind, graded):
     assert r.seconds < limit, f"{kind}: graded in {r.seconds:.0f} s"
     if kind == "kernel_death":
         assert any("ядро перезапущено" in n for n in r.notes), r.notes
-    if kind == "compile_error":  # the student is told that the solution cell did not compile, and why
-        assert any("Ячейка решения «lstm_unroll» не выполнилась (ошибка компиляции: ';' expected" in c.message
+    if kind == "compile_error":  # the student is told that the solution cell does not compile, and why
+        assert any("Ячейка решения «lstm_unroll» не принята: ошибка компиляции: ';' expected (строка 2" in c.message
                    for c in r.checks), _summary(r)
     if kind == "memory_exhaustion":
         assert any("OutOfMemoryError" in c.message or c.status == "timeout" for c in r.checks), _summary(r)

@@ -1,0 +1,121 @@
+"""Submissions that try to cheat (assignments/fixtures/hostile/, threat model in docs/grading.md).
+
+Each attack is a folder of solution cells (`<task>.java`; tasks without a file keep the reference
+solution) and an `attack.json`: the assignment, the `honest` score (what the same cells would earn
+without the trick) and, optionally, a `secret` line of the hidden tests.
+A `next` submission (a plain wrong answer from assignments/fixtures/, scoring `next_honest`) is
+graded after the attack on the same machine. Every attack must score no more than its honest value, leave
+its reports as the grader wrote them (checked again after the attack had time to act), never show
+hidden-test code to the student, and leave the next submission's score alone.
+"""
+import json
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import grade
+
+ROOT = Path(__file__).resolve().parents[2]
+HOSTILE = ROOT / "assignments" / "fixtures" / "hostile"
+OUT = ROOT / "build" / "test" / "grading"
+JOBS = int(os.environ.get("DL_GRADING_JOBS", "2"))
+ATTACKS = sorted(p.name for p in HOSTILE.iterdir() if (p / "attack.json").is_file())
+if os.environ.get("DL_HOSTILE_ATTACKS"):  # a comma-separated subset, to try one attack
+    ATTACKS = [a for a in ATTACKS if a in os.environ["DL_HOSTILE_ATTACKS"].split(",")]
+GRACE = 5   # seconds an attack gets, after the reports are written, to tamper with them
+
+
+def attack(name: str) -> dict:
+    return json.loads((HOSTILE / name / "attack.json").read_text())
+
+
+def submission(source: grade.Source, cells: dict[str, str]):
+    """The reference notebook with the given solution cells replaced."""
+    nb = nbformat.from_dict(json.loads(json.dumps(source.nb)))
+    for cell in nb.cells:
+        gid = grade.nbgrader_meta(cell).get("grade_id")
+        if gid in cells:
+            cell.source = cells[gid]
+    return nb
+
+
+def grade_attack(name: str, folder: Path) -> list[grade.SubmissionResult]:
+    spec = attack(name)
+    source = grade.load_source(ROOT / "assignments" / "source" / spec["assignment"] / f"{spec['assignment']}.ipynb")
+    paths = [folder / f"{name}.ipynb"]
+    nbformat.write(submission(source, {f.stem: f.read_text() for f in (HOSTILE / name).glob("*.java")}), paths[0])
+    if "next" in spec:
+        task = Path(spec["next"]).stem
+        paths.append(folder / f"{name}-next.ipynb")
+        nbformat.write(submission(source, {task: (HOSTILE.parent / spec["next"]).read_text()}), paths[1])
+    out = OUT / f"hostile-{name}"
+    out.mkdir(parents=True, exist_ok=True)
+    results = grade.grade_all(source, paths, out, timeout=120, pass_mark=60.0, jobs=1, kernels_at_once=JOBS)
+    grade.write_reports(source, results, out, 60.0)
+    return results
+
+
+@pytest.fixture(scope="session")
+def attacked(tmp_path_factory) -> dict[str, list[grade.SubmissionResult]]:
+    folder = tmp_path_factory.mktemp("hostile")
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=JOBS) as pool:
+        futures = {name: pool.submit(grade_attack, name, folder) for name in ATTACKS}
+        results = {name: f.result() for name, f in futures.items()}
+    time.sleep(GRACE)
+    print(f"\ngraded {len(ATTACKS)} hostile submissions in {time.perf_counter() - t0:.1f} s")
+    return results
+
+
+def _summary(r: grade.SubmissionResult) -> str:
+    return "\n".join(f"  {c.id}: {c.points:g}/{c.max_points:g} {c.status} {c.message[:200]}" for c in r.checks)
+
+
+@pytest.mark.parametrize("name", ATTACKS)
+def test_attack_scores_no_more_than_its_honest_value(name, attacked):
+    r = attacked[name][0]
+    assert r.score <= attack(name)["honest"], f"{name}: {r.score:g} points\n{_summary(r)}"
+
+
+@pytest.mark.parametrize("name", ATTACKS)
+def test_attack_leaves_the_reports_as_written(name, attacked):
+    out = OUT / f"hostile-{name}"
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert [s["score"] for s in report["submissions"]] == [r.score for r in attacked[name]]
+    assert (out / "report.md").read_text(encoding="utf-8") == grade.markdown(
+        grade.load_source(ROOT / "assignments" / "source" / attack(name)["assignment"] /
+                          f"{attack(name)['assignment']}.ipynb"), attacked[name], 60.0)
+
+
+@pytest.mark.parametrize("name", ATTACKS)
+def test_attack_never_shows_hidden_tests(name, attacked):
+    spec = attack(name)
+    secrets = ["BEGIN HIDDEN", "END HIDDEN"] + ([spec["secret"]] if "secret" in spec else [])
+    out = OUT / f"hostile-{name}"
+    for path in [out / "report.json", out / "report.md", out / "report.xml"] + [Path(r.executed) for r in attacked[name] if r.executed]:
+        text = path.read_text(encoding="utf-8")
+        for secret in secrets:
+            assert secret not in text, f"{name}: {secret!r} in {path.name}"
+
+
+@pytest.mark.parametrize("name", [n for n in ATTACKS if "next" in attack(n)])
+def test_attack_leaves_the_next_submission_alone(name, attacked):
+    nxt = attacked[name][1]
+    assert nxt.score == attack(name)["next_honest"], f"the submission after {name}: {nxt.score:g} points\n{_summary(nxt)}"
+
+
+def test_grading_refuses_untrusted_work_without_a_sandbox(tmp_path):
+    """Where bubblewrap is missing (here: not on PATH) grading stops with the reason and the way out."""
+    import subprocess
+    import sys
+    source = ROOT / "assignments" / "source" / "lstm" / "lstm.ipynb"
+    done = subprocess.run([sys.executable, str(ROOT / "tools" / "grade.py"), "grade", str(source), str(source),
+                           "--out", str(tmp_path)], capture_output=True, text=True,
+                          env=dict(os.environ, PATH=str(tmp_path)))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "bubblewrap" in done.stderr and "--no-sandbox" in done.stderr, done.stderr
+    assert not (tmp_path / "report.json").exists()
