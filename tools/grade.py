@@ -429,12 +429,14 @@ def failure_kind(o: Outcome) -> str:
         return "ядро упало во время скрытой проверки"
     if o.status == "stderr":
         return "ваш код писал в stderr"
-    if o.ename.endswith("CheckFailure"):
-        text = o.message.split("\n")[0].removeprefix("CheckFailure: ")
-        return next((kind for pattern, kind in FAILURE_KINDS if pattern.search(text)), "условие задачи")
     if o.ename == "CompilationException":
         return "ваш метод не подходит к вызову из проверки (ошибка компиляции)"
-    return f"исключение в вашем коде ({o.ename.rsplit('.', 1)[-1]}) на входах скрытой проверки"
+    # JJava reports every exception as a RuntimeException; the message names the real class.
+    thrown = re.search(r"([\w.$]+(?:Exception|Error|Failure)): (.*)", o.message)
+    if thrown and thrown.group(1).endswith("CheckFailure"):
+        return next((kind for pattern, kind in FAILURE_KINDS if pattern.search(thrown.group(2))), "условие задачи")
+    name = thrown.group(1).rsplit(".", 1)[-1] if thrown else o.ename
+    return f"исключение в вашем коде ({name}) на входах скрытой проверки"
 
 
 def runner_main() -> int:

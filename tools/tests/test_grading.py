@@ -136,6 +136,19 @@ def test_wrong_solution_loses_exactly_its_tasks_points(source, fixture, graded):
     assert r.score == r.max_score - sum(c.max_points for c in mine)
 
 
+# A failed hidden check tells the student which kind of property failed (never the test itself).
+HIDDEN_KINDS = {("lstm", "lstm_step"): "значения против эталона", ("cnn-blocks", "vgg"): "число параметров"}
+
+
+@pytest.mark.parametrize("assignment,fixture", sorted(HIDDEN_KINDS), ids=[f"{a}-{f}" for a, f in sorted(HIDDEN_KINDS)])
+def test_a_hidden_failure_names_its_kind(assignment, fixture, graded):
+    if f"{assignment}-wrong-{fixture}" not in graded:
+        pytest.skip(f"{assignment} not graded in this run (DL_GRADING_ASSIGNMENTS)")
+    r = graded[f"{assignment}-wrong-{fixture}"]
+    hidden = [c for c in r.checks if c.hidden_failed]
+    assert hidden and all(f"Что не так: {HIDDEN_KINDS[assignment, fixture]}" in c.message for c in hidden), _summary(r)
+
+
 def test_every_task_has_a_wrong_solution_fixture():
     for path in SOURCES:
         tasks = {c.task for c in grade.load_source(path).checks}
