@@ -1,6 +1,8 @@
 package dlcourse.core;
 
+import org.dflib.jjava.jupyter.channels.ReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
+import org.dflib.jjava.jupyter.kernel.DisplayStream;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 
 import java.util.Map;
@@ -19,6 +21,8 @@ public final class Notebook {
     public static boolean inKernel() {
         try {
             return BaseKernel.notebookKernel() != null;
+        } catch (NullPointerException e) {
+            return false; // JJava's "No kernel running": a plain JVM
         } catch (LinkageError e) {
             return false; // JJava is not on the classpath
         }
@@ -48,6 +52,45 @@ public final class Notebook {
     /** Shows HTML (with a plain-text twin); returns the display id. */
     public static String html(String html, String text) {
         return show(text, Map.of("text/html", html));
+    }
+
+    /**
+     * Runs {@code action} when the running cell ends — normally, with an error, or interrupted —
+     * on the kernel's thread, just before the kernel reports itself idle: the last moment at which
+     * the cell's displays still accept updates (JupyterLab routes an update only to the execution
+     * that made the display, and only until that execution is idle). Returns false, and defers
+     * nothing, outside a cell. Must be called from the cell's own code, while it runs.
+     *
+     * <p>JJava has no public hook for the end of a cell. Its display stream keeps the cell's reply
+     * environment in a private field; JJava runs that environment's deferred actions, last in
+     * first out, when the cell ends (reply, then these, then detaching the streams, then idle).
+     * The action is added there. Should a JJava release rename the field, this returns false and
+     * callers fall back to acting on their own thread.
+     */
+    public static boolean atCellEnd(Runnable action) {
+        if (!inKernel()) {
+            return false;
+        }
+        ReplyEnvironment env;
+        try {
+            var field = DisplayStream.class.getDeclaredField("env");
+            field.setAccessible(true);
+            env = (ReplyEnvironment) field.get(BaseKernel.notebookKernel().getIO().display);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
+        if (env == null) {
+            return false;
+        }
+        env.defer(() -> {
+            try {
+                action.run();
+            } catch (RuntimeException | Error e) {
+                // an exception here would skip JJava's own deferred steps (idle): report, never throw
+                e.printStackTrace(System.out);
+            }
+        });
+        return true;
     }
 
     private static DisplayData displayData(String id, String text, Map<String, Object> bundle) {

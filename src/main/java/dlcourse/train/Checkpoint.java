@@ -48,7 +48,9 @@ final class Checkpoint {
         return Integer.parseInt(p.getProperty("epoch", "0"));
     }
 
+    /** Replaces the block's weights (freeing those it held) by the saved ones. */
     void loadWeights(Block block, NDManager manager) {
+        block.getParameters().values().forEach(Parameter::close);
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(
                 Files.newInputStream(dir.resolve("weights.params"))))) {
             block.loadParameters(manager, in);

@@ -6,38 +6,58 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Shows training progress: in a notebook, one display updated in place (a progress bar with
- * epoch, images, loss, accuracy, speed and time left); elsewhere, one console line per epoch.
+ * The live display of a long computation (training, an adversarial game): in a notebook, one
+ * output updated in place — a progress bar, a status line, and a log of finished stages under
+ * it; elsewhere, one console line per stage. It always {@link #end ends} in one line under the log
+ * — a summary, or why it stopped and what re-running the cell will do — so no frozen bar with a
+ * "time left" stays behind. Safe to call
+ * from the training thread and the cell's thread at once; after the end, further calls are ignored.
  */
-abstract class ProgressView {
+public abstract class ProgressView {
 
-    /** A snapshot of a running fit. */
-    record Status(String title, int epoch, int epochs, long seen, long perEpoch, double loss, double accuracy,
-            double imagesPerSecond, double secondsLeft) {
+    private boolean ended;
 
-        /** The accuracy appears only where there is one (not for regression). */
-        String line() {
-            return String.format(Locale.ROOT, "%s · эпоха %d/%d · %d/%d изобр. · потери %.4f%s"
-                    + " · %.0f изобр./с · осталось %s", title, epoch, epochs, seen, perEpoch, loss,
-                    Double.isNaN(accuracy) ? "" : String.format(Locale.ROOT, " · точность %.3f", accuracy),
-                    imagesPerSecond, duration(secondsLeft));
-        }
-    }
-
-    static ProgressView create(boolean quiet) {
+    /** A display in a notebook, console lines elsewhere, nothing when {@code quiet}. */
+    public static ProgressView create(boolean quiet) {
         if (quiet) {
             return new ProgressView() {};
         }
         return Notebook.inKernel() ? new InNotebook() : new OnConsole();
     }
 
-    void batch(Status status) {}
+    /** The bar at {@code fraction} (0..1) with a status line; redrawn at most twice a second. */
+    public final synchronized void progress(double fraction, String status) {
+        if (!ended) {
+            onProgress(fraction, status, false);
+        }
+    }
 
-    void epoch(Status status, String summary) {}
+    /** A finished stage (an epoch): adds {@code logLine} to the log and redraws at once. */
+    public final synchronized void stage(double fraction, String status, String logLine) {
+        if (!ended) {
+            onStage(fraction, status, logLine);
+        }
+    }
 
-    void finish(String summary) {}
+    /**
+     * The computation ended — finished, interrupted or diverged: the bar gives way to the log and
+     * {@code lastLine} (a summary, or why it stopped and what re-running the cell will do).
+     */
+    public final synchronized void end(String lastLine) {
+        if (!ended) {
+            ended = true;
+            onEnd(lastLine);
+        }
+    }
 
-    static String duration(double seconds) {
+    void onProgress(double fraction, String status, boolean force) {}
+
+    void onStage(double fraction, String status, String logLine) {}
+
+    void onEnd(String lastLine) {}
+
+    /** "12 с", "3 мин 05 с", "1 ч 02 мин"; "—" when unknown. */
+    public static String duration(double seconds) {
         if (!Double.isFinite(seconds)) {
             return "—";
         }
@@ -47,7 +67,7 @@ abstract class ProgressView {
                 : s + " с";
     }
 
-    /** One display, redrawn at most twice a second, plus the per-epoch log under it. */
+    /** One display, redrawn at most twice a second, plus the log of stages under it. */
     static final class InNotebook extends ProgressView {
         private static final long REDRAW_NANOS = 500_000_000L;
         private String id;
@@ -55,39 +75,32 @@ abstract class ProgressView {
         private final StringBuilder log = new StringBuilder();
 
         @Override
-        void batch(Status s) {
+        void onProgress(double fraction, String status, boolean force) {
             long now = System.nanoTime();
-            if (id != null && now - lastDraw < REDRAW_NANOS) {
+            if (!force && id != null && now - lastDraw < REDRAW_NANOS) {
                 return;
             }
             lastDraw = now;
-            draw(s, s.line());
-        }
-
-        @Override
-        void epoch(Status s, String summary) {
-            log.append(summary).append('\n');
-            draw(s, s.line());
-        }
-
-        @Override
-        void finish(String summary) {
-            log.append(summary).append('\n');
-            String html = "<pre style=\"margin:0\">" + escape(log.toString()) + "</pre>";
-            if (id == null) {
-                id = Notebook.html(html, log.toString());
-            } else {
-                Notebook.update(id, log.toString(), Map.of("text/html", html));
-            }
-        }
-
-        private void draw(Status s, String line) {
-            double done = (double) ((s.epoch() - 1) * s.perEpoch() + s.seen()) / ((double) s.epochs() * s.perEpoch());
-            String html = "<div><progress value=\"" + String.format(Locale.ROOT, "%.4f", done)
+            String html = "<div class=\"dl-progress\"><progress value=\"" + String.format(Locale.ROOT, "%.4f", fraction)
                     + "\" max=\"1\" style=\"width:60%\"></progress> "
-                    + String.format(Locale.ROOT, "%.0f%%", 100 * done) + "<br/><code>" + escape(line) + "</code>"
+                    + String.format(Locale.ROOT, "%.0f%%", 100 * fraction) + "<br/><code>" + escape(status) + "</code>"
                     + "<pre style=\"margin:0\">" + escape(log.toString()) + "</pre></div>";
-            String text = log + line;
+            draw(log + status, html);
+        }
+
+        @Override
+        void onStage(double fraction, String status, String logLine) {
+            log.append(logLine).append('\n');
+            onProgress(fraction, status, true);
+        }
+
+        @Override
+        void onEnd(String lastLine) {
+            log.append(lastLine).append('\n');
+            draw(log.toString(), "<pre class=\"dl-progress-end\" style=\"margin:0\">" + escape(log.toString()) + "</pre>");
+        }
+
+        private void draw(String text, String html) {
             if (id == null) {
                 id = Notebook.html(html, text);
             } else {
@@ -100,29 +113,29 @@ abstract class ProgressView {
         }
     }
 
-    /** A line per epoch, and a progress line at most every 30 s within a long epoch. */
+    /** A line per stage, and a progress line at most every 30 s within a long stage. */
     static final class OnConsole extends ProgressView {
         private static final long LINE_NANOS = 30_000_000_000L;
         private long last = System.nanoTime();
 
         @Override
-        void batch(Status s) {
+        void onProgress(double fraction, String status, boolean force) {
             long now = System.nanoTime();
             if (now - last >= LINE_NANOS) {
                 last = now;
-                System.out.println(s.line());
+                System.out.println(status);
             }
         }
 
         @Override
-        void epoch(Status s, String summary) {
+        void onStage(double fraction, String status, String logLine) {
             last = System.nanoTime();
-            System.out.println(summary);
+            System.out.println(logLine);
         }
 
         @Override
-        void finish(String summary) {
-            System.out.println(summary);
+        void onEnd(String lastLine) {
+            System.out.println(lastLine);
         }
     }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -15,6 +16,7 @@ import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
 import dlcourse.core.Devices;
 import dlcourse.core.Profile;
 import dlcourse.data.CourseData;
@@ -205,28 +207,55 @@ public final class Training {
             return this;
         }
 
-        /** Trains on {@code train}, evaluating on {@code test} (may be null) after every epoch. */
+        /**
+         * Trains on {@code train}, evaluating on {@code test} (may be null) after every epoch.
+         *
+         * <p>The cell can be re-run as it is, any number of times: with a checkpoint it resumes
+         * from the last saved epoch; without one it trains the network further from its current
+         * weights. An interrupt stops the loop within one batch (see {@link Interruptible}) and
+         * keeps the weights; the display then says how many epochs are saved.
+         */
         public Result fit(RandomAccessDataset train, RandomAccessDataset test) {
-            Device dev = device != null ? device : Devices.best();
-            Optimizer opt = optimizer != null ? optimizer
-                    : Optimizer.adam().optLearningRateTracker(Tracker.fixed(learningRate)).build();
-            Model previous = LIVE.remove(name);
-            if (previous != null) {
-                previous.close();
-            }
-            Model model = Model.newInstance(name, dev);
-            model.setBlock(net);
-            LIVE.put(name, model);
-            try {
-                return new Run(this, model, opt, train, test).execute();
-            } catch (RuntimeException | Error e) {
-                LIVE.remove(name, model);
-                model.close();
-                throw e;
-            } finally {
-                OptimizerState.release(opt); // DJL would never free it (see OptimizerState)
+            Run run = new Run(this, train, test);
+            return Interruptible.run(run::execute, run::interrupted);
+        }
+
+        /** The learning rate as a student can change it: the number, or where it is set. */
+        String rateDescription() {
+            return optimizer == null
+                    ? String.format(Locale.ROOT, "learningRate(%.0e), Adam", learningRate).replace("e-0", "e-")
+                    : "задана в оптимизаторе " + optimizer.getClass().getSimpleName();
+        }
+    }
+
+    /**
+     * A model for the network under {@code name}, taking over the network's weights: a re-run cell
+     * trains on what the previous fit left, and the previous model of that name is freed.
+     */
+    private static Model modelFor(String name, Block net, Device device) {
+        Model model = Model.newInstance(name, device);
+        model.setBlock(net);
+        for (Pair<String, Parameter> p : net.getParameters()) {
+            Parameter parameter = p.getValue();
+            if (parameter.isInitialized()) {
+                if (parameter.getArray().isReleased()) {
+                    parameter.close(); // freed with an earlier result (Result.close): initialised afresh
+                } else {
+                    parameter.getArray().attach(model.getNDManager());
+                }
             }
         }
+        Model previous = LIVE.put(name, model);
+        if (previous != null && previous != model) {
+            previous.close();
+        }
+        return model;
+    }
+
+    /** True when the network holds weights from an earlier fit in this kernel (not freed since). */
+    private static boolean hasWeights(Block net) {
+        return net.getParameters().values().stream()
+                .anyMatch(p -> p.isInitialized() && !p.getArray().isReleased());
     }
 
     /**
@@ -254,19 +283,25 @@ public final class Training {
     /** One fit, from initialisation to the last epoch. */
     private static final class Run {
         private final Builder cfg;
-        private final Model model;
-        private final Optimizer optimizer;
         private final RandomAccessDataset train;
         private final RandomAccessDataset test;
         private final Table history;
         private final List<Double> gradientNorms = new ArrayList<>();
+        private final ProgressView view;
+        private final String unit;
+        private Model model;
+        private Optimizer optimizer;
+        private Checkpoint checkpoint;
+        /** Read by the cell's thread when it is interrupted. */
+        private volatile int epoch;
+        private volatile int saved;
 
-        Run(Builder cfg, Model model, Optimizer optimizer, RandomAccessDataset train, RandomAccessDataset test) {
+        Run(Builder cfg, RandomAccessDataset train, RandomAccessDataset test) {
             this.cfg = cfg;
-            this.model = model;
-            this.optimizer = optimizer;
             this.train = train;
             this.test = test;
+            this.view = ProgressView.create(cfg.quiet);
+            this.unit = cfg.inputShape.dimension() == 3 ? "изобр." : "примеров";
             this.history = Table.create(cfg.name,
                     IntColumn.create("epoch"), DoubleColumn.create("train_loss"), DoubleColumn.create("train_acc"),
                     DoubleColumn.create("test_loss"), DoubleColumn.create("test_acc"),
@@ -277,37 +312,84 @@ public final class Training {
             }
         }
 
+        /** On the training thread. The model stays registered whatever happens, so its weights survive a stop. */
         Result execute() {
-            Checkpoint checkpoint = cfg.checkpoint == null ? null : new Checkpoint(
-                    CourseData.checkpoints().resolve(cfg.checkpoint), fingerprint());
+            optimizer = cfg.optimizer != null ? cfg.optimizer
+                    : Optimizer.adam().optLearningRateTracker(Tracker.fixed(cfg.learningRate)).build();
+            DefaultTrainingConfig config = new DefaultTrainingConfig(cfg.loss).optOptimizer(optimizer);
+            try {
+                boolean continuing = hasWeights(cfg.net);
+                model = modelFor(cfg.name, cfg.net, cfg.device != null ? cfg.device : Devices.best());
+                config.optDevices(new Device[] {model.getNDManager().getDevice()});
+                Shape input = new Shape(1).addAll(cfg.inputShape);
+                cfg.net.initialize(model.getNDManager(), model.getDataType(), input); // keeps weights it has
+                int done = resume(continuing); // before the trainer, which caches the weights it starts with
+                try (Trainer trainer = model.newTrainer(config)) {
+                    trainer.initialize(input);
+                    try {
+                        for (epoch = done + 1; epoch <= cfg.epochs; epoch++) {
+                            runEpoch(trainer, epoch);
+                            if (checkpoint != null) {
+                                checkpoint.save(cfg.net, epoch, history);
+                                saved = epoch;
+                            }
+                        }
+                    } catch (LossNotFiniteException e) {
+                        view.end("⏹ " + cfg.name + ": обучение остановлено, потери стали " + e.loss() + " (эпоха "
+                                + e.epoch() + ", пакет " + e.batch() + ")." + whatRerunDoes());
+                        throw e;
+                    } catch (Interruptible.Stopped e) {
+                        throw e; // the cell's end has said what happened
+                    } catch (RuntimeException | Error e) {
+                        view.end("⏹ " + cfg.name + ": обучение остановлено ошибкой на эпохе " + epoch + " (она ниже).");
+                        throw e;
+                    }
+                }
+                view.end(summary());
+                return new Result(model, history, gradientNorms.stream().mapToDouble(Double::doubleValue).toArray());
+            } finally {
+                OptimizerState.release(optimizer); // DJL would never free it (see OptimizerState)
+            }
+        }
+
+        /** Loads a compatible checkpoint, if any; returns the epochs it holds. Says where training starts from. */
+        private int resume(boolean continuing) {
+            checkpoint = cfg.checkpoint == null ? null
+                    : new Checkpoint(CourseData.checkpoints().resolve(cfg.checkpoint), fingerprint());
             int done = checkpoint == null ? 0 : Math.min(checkpoint.completedEpochs(), cfg.epochs);
+            saved = done;
             if (done > 0) {
                 checkpoint.loadWeights(cfg.net, model.getNDManager());
-                Table saved = checkpoint.history(history);
-                for (int r = 0; r < done && r < saved.rowCount(); r++) {
-                    history.addRow(r, saved);
+                Table previous = checkpoint.history(history);
+                for (int r = 0; r < done && r < previous.rowCount(); r++) {
+                    history.addRow(r, previous);
                 }
                 System.out.println("Продолжаем с контрольной точки " + checkpoint.dir() + ": пройдено эпох "
                         + done + " из " + cfg.epochs + (done == cfg.epochs ? " — обучение уже завершено." : "."));
+            } else if (continuing) {
+                System.out.println(cfg.name + ": сеть уже обучалась в этом ядре — продолжаем с её текущих весов"
+                        + " (начать заново: выполните ячейку, где сеть создаётся).");
             }
-            DefaultTrainingConfig config = new DefaultTrainingConfig(cfg.loss)
-                    .optOptimizer(optimizer)
-                    .optDevices(new Device[] {model.getNDManager().getDevice()});
-            try (Trainer trainer = model.newTrainer(config)) {
-                trainer.initialize(new Shape(1).addAll(cfg.inputShape));
-                ProgressView view = ProgressView.create(cfg.quiet);
-                for (int epoch = done + 1; epoch <= cfg.epochs; epoch++) {
-                    runEpoch(trainer, epoch, view);
-                    if (checkpoint != null) {
-                        checkpoint.save(cfg.net, epoch, history);
-                    }
-                }
-                view.finish(summary());
-            }
-            return new Result(model, history, gradientNorms.stream().mapToDouble(Double::doubleValue).toArray());
+            return done;
         }
 
-        private void runEpoch(Trainer trainer, int epoch, ProgressView view) {
+        /** On the cell's thread, the moment the cell is interrupted: the display's last line. */
+        void interrupted() {
+            view.end("⏹ " + cfg.name + ": обучение прервано на эпохе " + Math.min(epoch, cfg.epochs) + " из "
+                    + cfg.epochs + "." + whatRerunDoes());
+        }
+
+        private String whatRerunDoes() {
+            if (checkpoint == null) {
+                return " Веса сети остались в памяти: повторный запуск ячейки продолжит обучение с них"
+                        + " (начать заново: выполните ячейку, где сеть создаётся).";
+            }
+            int s = saved;
+            return " Сохранено эпох: " + s + " из " + cfg.epochs + " (" + checkpoint.dir() + "); повторный запуск"
+                    + " ячейки продолжит " + (s == 0 ? "с начала." : "с эпохи " + (s + 1) + ".");
+        }
+
+        private void runEpoch(Trainer trainer, int epoch) {
             long perEpoch = train.size();
             double lossSum = 0;
             long[] scored = new long[2]; // correct, labels scored
@@ -317,6 +399,7 @@ public final class Training {
             long start = System.nanoTime();
             for (Batch batch : batches(trainer, train)) {
                 try (batch) {
+                    Interruptible.checkStop();
                     NDList x = batch.getData();
                     NDList y = batch.getLabels();
                     float loss;
@@ -329,7 +412,7 @@ public final class Training {
                     }
                     batches++;
                     if (!Float.isFinite(loss)) {
-                        throw new LossNotFiniteException(loss, epoch, batches, describe(optimizer));
+                        throw new LossNotFiniteException(loss, epoch, batches, cfg.rateDescription());
                     }
                     if (cfg.clipping()) {
                         double norm = GradientClipping.clipByGlobalNorm(cfg.net.getParameters(), cfg.clipNorm);
@@ -344,8 +427,8 @@ public final class Training {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double rate = seen / seconds;
                 double left = ((cfg.epochs - epoch) * perEpoch + (perEpoch - seen)) / rate;
-                view.batch(new ProgressView.Status(cfg.name, epoch, cfg.epochs, seen, perEpoch,
-                        lossSum / seen, accuracy(scored), rate, left));
+                view.progress(fraction(epoch, seen, perEpoch),
+                        status(epoch, seen, perEpoch, lossSum / seen, accuracy(scored), rate, left));
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             double[] testMetrics = test == null ? new double[] {Double.NaN, Double.NaN} : evaluate(trainer, test);
@@ -363,8 +446,21 @@ public final class Training {
                 history.doubleColumn("grad_norm_max").append(maxNorm);
             }
             double left = (cfg.epochs - epoch) * seconds;
-            view.epoch(new ProgressView.Status(cfg.name, epoch, cfg.epochs, seen, perEpoch, lossSum / seen,
+            view.stage(fraction(epoch, seen, perEpoch), status(epoch, seen, perEpoch, lossSum / seen,
                     accuracy(scored), seen / seconds, left), epochLine(history.rowCount() - 1));
+        }
+
+        private double fraction(int epoch, long seen, long perEpoch) {
+            return ((epoch - 1) * (double) perEpoch + seen) / ((double) cfg.epochs * perEpoch);
+        }
+
+        /** The live line: epoch, examples, loss, accuracy (where there is one), speed, time left. */
+        private String status(int epoch, long seen, long perEpoch, double loss, double accuracy, double rate,
+                double secondsLeft) {
+            return String.format(Locale.ROOT, "%s · эпоха %d/%d · %d/%d %s · потери %.4f%s · %.0f %s/с · осталось %s",
+                    cfg.name, epoch, cfg.epochs, seen, perEpoch, unit, loss,
+                    Double.isNaN(accuracy) ? "" : String.format(Locale.ROOT, " · точность %.3f", accuracy),
+                    rate, unit, ProgressView.duration(secondsLeft));
         }
 
         /** Mean loss and accuracy over a dataset, in inference mode. */
@@ -374,6 +470,7 @@ public final class Training {
             long seen = 0;
             for (Batch batch : batches(trainer, data)) {
                 try (batch) {
+                    Interruptible.checkStop();
                     NDList preds = trainer.evaluate(batch.getData());
                     long n = batch.getData().head().getShape().get(0);
                     lossSum += trainer.getLoss().evaluate(batch.getLabels(), preds).getFloat() * n;
@@ -402,8 +499,8 @@ public final class Training {
                 line += String.format(Locale.ROOT, " | макс. норма градиента %.3g",
                         history.doubleColumn("grad_norm_max").getDouble(row));
             }
-            return line + String.format(Locale.ROOT, " | %.1f с, %.0f изобр./с",
-                    history.doubleColumn("seconds").getDouble(row), history.doubleColumn("images_per_s").getDouble(row));
+            return line + String.format(Locale.ROOT, " | %.1f с, %.0f %s/с",
+                    history.doubleColumn("seconds").getDouble(row), history.doubleColumn("images_per_s").getDouble(row), unit);
         }
 
         /** "потери L, точность A", or only the loss when there is no accuracy (regression). */
@@ -426,14 +523,14 @@ public final class Training {
                     : text + String.format(Locale.ROOT, ", тест %.4f", history.doubleColumn("test_" + metric).getDouble(last));
         }
 
-        /** What must match for a checkpoint to be resumed: the network, the data, the profile. */
+        /**
+         * What must match for a checkpoint to be resumed: the network, the data, the profile. Taken
+         * from the initialised network (its description shows every layer's shapes only then), so a
+         * network built afresh after a restart and one re-used by a re-run cell agree.
+         */
         private String fingerprint() {
             return cfg.net.toString().hashCode() + "/" + cfg.inputShape + "/" + train.size() + "/"
                     + Profile.current().id() + (cfg.clipping() ? "/clip " + cfg.clipNorm : "");
-        }
-
-        private static String describe(Optimizer optimizer) {
-            return optimizer.getClass().getSimpleName();
         }
     }
 }

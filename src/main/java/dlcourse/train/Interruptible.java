@@ -1,0 +1,116 @@
+package dlcourse.train;
+
+import dlcourse.core.Notebook;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Runs a long computation (a training loop) so that the notebook's Interrupt stops it at once,
+ * tells the student what happened, and leaves nothing running.
+ *
+ * <p>JJava interrupts a cell by cancelling its task: the cell is reported interrupted at once,
+ * but its thread only receives {@link Thread#interrupt()}, which a loop of native PyTorch calls
+ * never looks at. The loop went on in the background, invisible, holding the engine: the next
+ * training then met its weights half-updated or "A PtGradientCollector is already collecting".
+ * Here the work runs on one training thread while the cell's thread waits for it. The wait ends
+ * when the cell ends, and {@code onInterrupt} runs while the cell's output still accepts updates,
+ * so it can replace the progress display with a line saying what happened; the loop stops at its
+ * next step ({@link #checkStop()}). One computation at a time: a cell run
+ * right after an interrupt waits until the previous loop has finished its step.
+ */
+public final class Interruptible {
+
+    private static final String THREAD_NAME = "dlcourse-training";
+    private static final ExecutorService THREAD = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, THREAD_NAME);
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Set for the computation running on the training thread; null between computations. */
+    private static volatile Work current;
+
+    private Interruptible() {}
+
+    /** Thrown on the training thread by {@link #checkStop()} once the cell was interrupted. */
+    public static final class Stopped extends RuntimeException {
+        Stopped() {
+            super("прервано пользователем", null, false, false);
+        }
+    }
+
+    private static final class Work {
+        volatile boolean stopRequested;
+    }
+
+    /**
+     * Runs {@code work} on the training thread and returns its result or throws its exception.
+     * If the cell is interrupted meanwhile, asks the work to stop at its next step, runs
+     * {@code onInterrupt} while the cell's output still accepts updates ({@link Notebook#atCellEnd})
+     * and throws {@link Stopped}. Called from the training thread itself (a loop inside a loop),
+     * it simply runs the work.
+     */
+    public static <T> T run(Callable<T> work, Runnable onInterrupt) {
+        if (Thread.currentThread().getName().equals(THREAD_NAME)) {
+            return call(work);
+        }
+        Work w = new Work();
+        Future<T> result = THREAD.submit(() -> {
+            current = w;
+            try {
+                checkStop(); // interrupted while it waited for an earlier computation
+                return work.call();
+            } finally {
+                current = null;
+            }
+        });
+        Runnable stop = () -> {
+            if (!result.isDone()) { // the cell ended while the work runs: it was interrupted
+                w.stopRequested = true;
+                onInterrupt.run();
+            }
+        };
+        boolean atCellEnd = Notebook.atCellEnd(stop);
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            w.stopRequested = true;
+            if (!atCellEnd) {
+                stop.run();
+            }
+            throw new Stopped();
+        } catch (ExecutionException e) {
+            throw unchecked(e.getCause());
+        }
+    }
+
+    /** On the training thread: throws {@link Stopped} if the cell that started the work was interrupted. */
+    public static void checkStop() {
+        Work w = current;
+        if (w != null && w.stopRequested) {
+            throw new Stopped();
+        }
+    }
+
+    private static <T> T call(Callable<T> work) {
+        try {
+            return work.call();
+        } catch (Exception e) {
+            throw unchecked(e);
+        }
+    }
+
+    private static RuntimeException unchecked(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t);
+    }
+}
