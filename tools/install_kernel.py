@@ -72,6 +72,12 @@ def main() -> int:
     spec = kernel_spec(args.java, ROOT, args.gpu, dict(os.environ))
     (target / "kernel.json").write_text(json.dumps(spec, indent=2, ensure_ascii=False) + "\n")
     print(f"kernel '{KERNEL_NAME}' -> {target}")
+    # JJava's own spec, "Java (jjava)", stays for front ends other than the course's lab (which
+    # offers java-dl alone): it gets the same classpath and options, so a notebook opened on it works.
+    plain = json.loads((jjava / "kernel.json").read_text())
+    plain["env"] = dict(plain.get("env", {}), **spec["env"])
+    plain["argv"][0], plain["interrupt_mode"] = spec["argv"][0], "message"
+    (jjava / "kernel.json").write_text(json.dumps(plain, indent=2, ensure_ascii=False) + "\n")
     return 0
 
 

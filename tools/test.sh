@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The course's one test command; `make test` runs it after `make setup`.
-#   0. what the tests need beyond the set-up: Debian's chromium for the browser test and bubblewrap
+#   0. what the tests need beyond the set-up: Debian's chromium for the browser tests and bubblewrap
 #      for the grading sandbox (installed with apt like the data; when that is impossible the tests
 #      that need them fail with the command)
 #   1. Java unit tests:   mvn -B test
@@ -76,6 +76,8 @@ for nodeid, d in t["tests"].items():
         kernel.append(("  kernel: 10 re-runs of a cell, start-up", d["outcome"], d["seconds"]))
     elif "test_browser.py::" in nodeid:
         browser.append(("  browser test (JupyterLab + Chromium)", d["outcome"], d["seconds"]))
+    elif "test_student_session.py::" in nodeid:
+        browser.append((f"  student session: {nodeid.split('::test_')[1][:33]}", d["outcome"], d["seconds"]))
     elif "test_lab.py::" in nodeid:
         browser.append(("  make lab (the student's JupyterLab)", d["outcome"], d["seconds"]))
     else:

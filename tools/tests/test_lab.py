@@ -43,3 +43,16 @@ def test_make_lab_serves_the_course_to_a_student(tmp_path):
     assert "Running as root is not recommended" not in text, text[-2000:]
     if os.geteuid() == 0:
         assert "--allow-root" in text, "as root, make lab should say that it passes --allow-root"
+
+
+def test_the_plain_jjava_kernel_runs_the_course_too():
+    """A notebook opened on JJava's own "Java (jjava)" kernel (another front end offers it) finds
+    the library, instead of failing with `package dlcourse.core does not exist`."""
+    from jupyter_client.manager import start_new_kernel
+    km, kc = start_new_kernel(kernel_name="java", startup_timeout=120)
+    try:
+        reply = kc.execute_interactive("System.out.println(dlcourse.core.Profile.current().id());", timeout=120)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    assert reply["content"]["status"] == "ok", reply["content"]

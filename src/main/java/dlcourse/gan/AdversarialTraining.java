@@ -18,7 +18,9 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dlcourse.core.Devices;
+import dlcourse.train.Interruptible;
 import dlcourse.train.OptimizerState;
+import dlcourse.train.ProgressView;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
@@ -27,6 +29,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -56,6 +60,9 @@ public final class AdversarialTraining implements AutoCloseable {
 
     private static final Loss BCE = Loss.sigmoidBinaryCrossEntropyLoss();
 
+    /** The game started last for each GAN, by name: a re-run cell frees its predecessor. */
+    private static final Map<String, AdversarialTraining> LIVE = new ConcurrentHashMap<>();
+
     private final GanModel gan;
     private final int k;
     private final int logEvery;
@@ -73,6 +80,8 @@ public final class AdversarialTraining implements AutoCloseable {
     private Iterator<Batch> batches;
     private RandomAccessDataset source;
     private int lastBatch = 1;
+    private final boolean quiet;
+    private boolean closed;
 
     /** Called every {@code every} generator steps (sample grids, distances over training). */
     public interface Snapshot {
@@ -84,6 +93,14 @@ public final class AdversarialTraining implements AutoCloseable {
         this.k = b.k;
         this.logEvery = b.logEvery;
         this.pixels = b.pixels;
+        this.quiet = b.quiet;
+        AdversarialTraining previous = LIVE.remove(gan.name());
+        if (previous != null) {
+            previous.close();
+        }
+        // fresh weights, as the builder promises, also for players an earlier game has trained
+        gan.generator().getParameters().values().forEach(Parameter::close);
+        gan.discriminator().getParameters().values().forEach(Parameter::close);
         Device device = b.device != null ? b.device : Devices.best();
         generatorModel = Model.newInstance(gan.name() + "-G", device);
         generatorModel.setBlock(gan.generator());
@@ -105,6 +122,7 @@ public final class AdversarialTraining implements AutoCloseable {
         history = Table.create(gan.name(), IntColumn.create("step"), DoubleColumn.create("d_loss"),
                 DoubleColumn.create("g_loss"), DoubleColumn.create("d_real"), DoubleColumn.create("d_fake"),
                 DoubleColumn.create("extra"), DoubleColumn.create("seconds"));
+        LIVE.put(gan.name(), this);
     }
 
     private static DefaultTrainingConfig config(float lr, float beta1, Device device) {
@@ -126,6 +144,7 @@ public final class AdversarialTraining implements AutoCloseable {
         private float beta1 = 0.5f;
         private Device device;
         private boolean pixels = true;
+        private boolean quiet;
 
         private Builder(GanModel gan) {
             this.gan = gan;
@@ -174,9 +193,19 @@ public final class AdversarialTraining implements AutoCloseable {
             return this;
         }
 
-        /** Creates both players with freshly initialised weights. */
+        /** No progress display. */
+        public Builder quiet() {
+            this.quiet = true;
+            return this;
+        }
+
+        /**
+         * Creates both players with freshly initialised weights. Started again for the same GAN
+         * (a re-run cell), it first frees the previous game and its players' memory.
+         */
         public AdversarialTraining start() {
-            return new AdversarialTraining(this);
+            // on the training thread: it waits for an interrupted game to finish its step
+            return Interruptible.run(() -> new AdversarialTraining(this), () -> {});
         }
     }
 
@@ -192,39 +221,68 @@ public final class AdversarialTraining implements AutoCloseable {
 
     /**
      * Plays {@code generatorSteps} more rounds on images from {@code data} (pixels in [0, 1], mapped
-     * to [−1, 1]); each round is k D steps on k fresh real batches, then one G step.
+     * to [−1, 1]); each round is k D steps on k fresh real batches, then one G step. Shows live
+     * progress (step, losses, D(x), D(G(z)), speed, time left); Interrupt stops it within a round.
      */
     public Table fit(RandomAccessDataset data, int generatorSteps) {
+        ProgressView view = ProgressView.create(quiet);
+        int first = step;
+        return Interruptible.run(() -> play(data, generatorSteps, view), () -> view.end(
+                gan.name() + ": игра прервана на шаге G " + (step - first) + " из " + generatorSteps
+                        + ". Повторный запуск ячейки начнёт её заново с новыми весами;"
+                        + " продолжить эту: fit(...) в новой ячейке."));
+    }
+
+    private Table play(RandomAccessDataset data, int generatorSteps, ProgressView view) {
         if (step == 0) {
             snapshots.forEach(s -> s.at(0, this));
         }
         double[] sums = new double[5];
         int rows = 0;
         long start = System.nanoTime();
-        for (int g = 0; g < generatorSteps; g++) {
-            for (int i = 0; i < k; i++) {
-                try (Batch batch = next(data)) {
-                    NDArray x = toGenerator(batch.getData().head());
-                    float[] d = discriminatorStep(x, batch.getLabels().head());
-                    sums[0] += d[0] / k;
-                    sums[2] += d[1] / k;
-                    sums[3] += d[2] / k;
-                    sums[4] += d[3] / k;
+        long began = start;
+        try {
+            for (int g = 0; g < generatorSteps; g++) {
+                Interruptible.checkStop();
+                float[] d = new float[4];
+                for (int i = 0; i < k; i++) {
+                    try (Batch batch = next(data)) {
+                        float[] di = discriminatorStep(toGenerator(batch.getData().head()), batch.getLabels().head());
+                        for (int j = 0; j < 4; j++) {
+                            d[j] += di[j] / k;
+                        }
+                    }
                 }
+                float gLoss = generatorStep(lastBatch);
+                sums[0] += d[0];
+                sums[1] += gLoss;
+                sums[2] += d[1];
+                sums[3] += d[2];
+                sums[4] += d[3];
+                step++;
+                rows++;
+                if (rows == logEvery || g == generatorSteps - 1) {
+                    seconds += (System.nanoTime() - start) / 1e9;
+                    start = System.nanoTime();
+                    record(sums, rows);
+                    sums = new double[5];
+                    rows = 0;
+                }
+                int s = step;
+                snapshots.forEach(snap -> snap.at(s, this));
+                double rate = (g + 1) / ((System.nanoTime() - began) / 1e9);
+                view.progress((g + 1) / (double) generatorSteps, String.format(Locale.ROOT,
+                        "%s · шаг G %d/%d · потери D %.3f, G %.3f · D(x) %.2f · D(G(z)) %.2f · %.1f шагов/с · осталось %s",
+                        gan.name(), g + 1, generatorSteps, d[0], gLoss, d[1], d[2], rate,
+                        ProgressView.duration((generatorSteps - g - 1) / rate)));
             }
-            sums[1] += generatorStep(lastBatch);
-            step++;
-            rows++;
-            if (rows == logEvery || g == generatorSteps - 1) {
-                seconds += (System.nanoTime() - start) / 1e9;
-                start = System.nanoTime();
-                record(sums, rows);
-                sums = new double[5];
-                rows = 0;
-            }
-            int s = step;
-            snapshots.forEach(snap -> snap.at(s, this));
+        } catch (Interruptible.Stopped e) {
+            throw e; // the cell's end has said what happened
+        } catch (RuntimeException | Error e) {
+            view.end(gan.name() + ": игра остановлена на шаге G " + step + " (ошибка ниже).");
+            throw e;
         }
+        view.end(lastLine());
         return history;
     }
 
@@ -397,6 +455,9 @@ public final class AdversarialTraining implements AutoCloseable {
     /** A one-line summary of the last history row. */
     public String lastLine() {
         int r = history.rowCount() - 1;
+        if (r < 0) {
+            return gan.name() + ": шагов G ещё не было";
+        }
         return String.format(Locale.ROOT, "шаг G %d: потери D %.3f, G %.3f; D(x) %.2f, D(G(z)) %.2f; %.0f с",
                 history.intColumn("step").get(r), history.doubleColumn("d_loss").get(r),
                 history.doubleColumn("g_loss").get(r), history.doubleColumn("d_real").get(r),
@@ -405,6 +466,11 @@ public final class AdversarialTraining implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LIVE.remove(gan.name(), this);
         generator.close();
         discriminator.close();
         OptimizerState.release(generatorConfig.getOptimizer()); // DJL would never free it (see OptimizerState)

@@ -54,7 +54,7 @@ public final class PlotlyJson {
      * The layout as plotly.js 2+ (JupyterLab's renderer) reads it. tablesaw writes
      * {@code title: 'text'}, which it ignores: titles become {@code {text: 'text'}}, for the figure
      * and every axis. tablesaw also writes numbers and booleans as strings ({@code range: ['0', '1']},
-     * {@code autorange: 'false'}): they get their types back.
+     * {@code autorange: 'false'}, {@code dtick: '1'}): they get their types back.
      */
     @SuppressWarnings("unchecked")
     static Map<String, Object> normalized(Map<String, Object> layout) {
@@ -66,6 +66,8 @@ public final class PlotlyJson {
                 out.put(key, normalized((Map<String, Object>) nested));
             } else if (value instanceof String text && (text.equals("true") || text.equals("false"))) {
                 out.put(key, Boolean.valueOf(text));
+            } else if ((key.equals("dtick") || key.equals("tick0")) && toNumber(value) != NOT_A_NUMBER) {
+                out.put(key, toNumber(value)); // tablesaw writes tick spacing as a string
             } else {
                 out.put(key, numericArrays(value));
             }

@@ -6,6 +6,7 @@ import tech.tablesaw.api.Table;
 import tech.tablesaw.plotly.components.Axis;
 import tech.tablesaw.plotly.components.Figure;
 import tech.tablesaw.plotly.components.Layout;
+import tech.tablesaw.plotly.components.TickSettings;
 import tech.tablesaw.plotly.traces.ScatterTrace;
 import tech.tablesaw.plotly.traces.Trace;
 
@@ -74,9 +75,16 @@ public final class Plots {
                         .yAxis(ScatterTrace.YAxis.Y2).build());
             }
         }
+        // whole epochs on x (plotly would tick 1.2, 1.4…); accuracy on its own fixed scale, not
+        // ticks forced onto the loss axis's grid lines (0.081, 0.394…)
+        int every = Math.max(1, (int) Math.ceil(epoch.length / 10.0));
         Layout layout = layout(title, "эпоха", "потери")
+                .xAxis(Axis.builder().title("эпоха").tickSettings(TickSettings.builder()
+                        .tickMode(TickSettings.TickMode.LINEAR).tick0(1).dTick(every).build()).build())
                 .yAxis2(Axis.builder().title("точность").side(Axis.Side.right)
-                        .overlaying(ScatterTrace.YAxis.Y).range(0, 1).build())
+                        .overlaying(ScatterTrace.YAxis.Y).range(0, 1).showGrid(false)
+                        .tickSettings(TickSettings.builder().tickMode(TickSettings.TickMode.LINEAR)
+                                .tick0(0).dTick(0.2).build()).build())
                 .build();
         return new Figure(layout, traces.toArray(Trace[]::new));
     }

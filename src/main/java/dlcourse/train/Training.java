@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -252,6 +253,21 @@ public final class Training {
         return model;
     }
 
+    /**
+     * Zeroes the gradients a stopped fit left behind (its last backward pass ran, its step did not):
+     * PyTorch would add the next batch's gradients to them; after a NaN stop they are NaN, and the
+     * re-run cell's first step would turn every weight into NaN.
+     */
+    private static void clearGradients(Block net) {
+        for (Parameter p : net.getParameters().values()) {
+            if (p.isInitialized() && p.getArray().hasGradient()) {
+                try (NDArray gradient = p.getArray().getGradient()) {
+                    gradient.set(new NDIndex("..."), 0f);
+                }
+            }
+        }
+    }
+
     /** True when the network holds weights from an earlier fit in this kernel (not freed since). */
     private static boolean hasWeights(Block net) {
         return net.getParameters().values().stream()
@@ -323,6 +339,7 @@ public final class Training {
                 config.optDevices(new Device[] {model.getNDManager().getDevice()});
                 Shape input = new Shape(1).addAll(cfg.inputShape);
                 cfg.net.initialize(model.getNDManager(), model.getDataType(), input); // keeps weights it has
+                clearGradients(cfg.net);
                 int done = resume(continuing); // before the trainer, which caches the weights it starts with
                 try (Trainer trainer = model.newTrainer(config)) {
                     trainer.initialize(input);
@@ -335,13 +352,13 @@ public final class Training {
                             }
                         }
                     } catch (LossNotFiniteException e) {
-                        view.end("⏹ " + cfg.name + ": обучение остановлено, потери стали " + e.loss() + " (эпоха "
+                        view.end(cfg.name + ": обучение остановлено, потери стали " + e.loss() + " (эпоха "
                                 + e.epoch() + ", пакет " + e.batch() + ")." + whatRerunDoes());
                         throw e;
                     } catch (Interruptible.Stopped e) {
                         throw e; // the cell's end has said what happened
                     } catch (RuntimeException | Error e) {
-                        view.end("⏹ " + cfg.name + ": обучение остановлено ошибкой на эпохе " + epoch + " (она ниже).");
+                        view.end(cfg.name + ": обучение остановлено ошибкой на эпохе " + epoch + " (она ниже).");
                         throw e;
                     }
                 }
@@ -375,7 +392,7 @@ public final class Training {
 
         /** On the cell's thread, the moment the cell is interrupted: the display's last line. */
         void interrupted() {
-            view.end("⏹ " + cfg.name + ": обучение прервано на эпохе " + Math.min(epoch, cfg.epochs) + " из "
+            view.end(cfg.name + ": обучение прервано на эпохе " + Math.min(epoch, cfg.epochs) + " из "
                     + cfg.epochs + "." + whatRerunDoes());
         }
 

@@ -33,4 +33,21 @@ class FeatureMapsTest {
             assertThrows(IllegalArgumentException.class, () -> FeatureMaps.afterConvolution(net, 6, x));
         }
     }
+
+    @Test
+    void firstFiltersFindTheStemConvolutionOfAResNetAndSayWhyMapsNeedBlocks() {
+        try (Model model = Model.newInstance("resnet")) {
+            var net = ResNet.courseSized(18).build();
+            model.setBlock(net);
+            assertThrows(IllegalStateException.class, () -> FeatureMaps.firstFilters(net)); // not yet initialised
+            net.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 1, 28, 28));
+            NDArray w = FeatureMaps.firstFilters(net);
+            var stem = net.getChildren().get(0).getValue();
+            assertEquals(stem.getChildren().get(0).getValue().getParameters().get("weight").getArray(), w);
+            assertEquals(4, w.getShape().dimension());
+            var e = assertThrows(IllegalArgumentException.class, () -> FeatureMaps.afterConvolution(net, 1,
+                    model.getNDManager().zeros(new Shape(1, 1, 28, 28))));
+            assertTrue(e.getMessage().contains("FeatureMaps.after("), e.getMessage());
+        }
+    }
 }

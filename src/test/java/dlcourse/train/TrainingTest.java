@@ -92,7 +92,37 @@ class TrainingTest {
                 () -> setup("diverges", 2).loss(nan).fit(train, test));
         assertEquals(1, e.epoch());
         assertEquals(1, e.batch());
-        assertTrue(e.getMessage().contains("скорость обучения"), e.getMessage());
+        assertTrue(e.getMessage().contains("скорость обучения (сейчас: learningRate(2e-3), Adam)"), e.getMessage());
+    }
+
+    /**
+     * A student re-runs the training cell: the same network object, the same name. The second fit
+     * continues from the first one's weights (it used to fail: closing the first model freed them);
+     * after a failed fit and after Result.close() the cell can be re-run too.
+     */
+    @Test
+    void theTrainingCellCanBeRerunOnTheSameNetwork() {
+        Block net = perceptron();
+        Training.Builder cell = Training.of(net, new Shape(1, 28, 28)).name("rerun").epochs(1).learningRate(2e-3f).quiet();
+        double first = cell.fit(train, test).last("train_loss");
+        Training.Result again = cell.fit(train, test);
+        assertTrue(again.last("train_loss") < first, "the re-run did not continue from the trained weights: "
+                + first + " then " + again.last("train_loss"));
+        Loss nan = new Loss("nan") {
+            @Override
+            public NDArray evaluate(NDList labels, NDList predictions) {
+                return Loss.softmaxCrossEntropyLoss().evaluate(labels, predictions).mul(Float.NaN);
+            }
+        };
+        assertThrows(LossNotFiniteException.class, () -> Training.of(net, new Shape(1, 28, 28)).name("rerun")
+                .epochs(1).loss(nan).quiet().fit(train, test));
+        double afterFailure = cell.fit(train, test).last("train_loss");
+        assertTrue(afterFailure < first, "a failed fit lost the weights: " + afterFailure);
+        Training.Result last = cell.fit(train, test);
+        last.close(); // frees the weights: the next fit starts afresh, as on a new network
+        try (Training.Result fresh = cell.fit(train, test)) {
+            assertTrue(fresh.last("train_loss") > afterFailure, "after close() the weights should be new");
+        }
     }
 
     /** A kernel that dies in epoch 3 loses only epoch 3: the next fit resumes after epoch 2. */
