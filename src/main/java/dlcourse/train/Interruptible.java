@@ -16,11 +16,11 @@ import java.util.concurrent.Future;
  * but its thread only receives {@link Thread#interrupt()}, which a loop of native PyTorch calls
  * never looks at. The loop went on in the background, invisible, holding the engine: the next
  * training then met its weights half-updated or "A PtGradientCollector is already collecting".
- * Here the work runs on one training thread while the cell's thread waits for it. The wait ends
- * when the cell ends, and {@code onInterrupt} runs while the cell's output still accepts updates,
- * so it can replace the progress display with a line saying what happened; the loop stops at its
- * next step ({@link #checkStop()}). One computation at a time: a cell run
- * right after an interrupt waits until the previous loop has finished its step.
+ * Here the work runs on one training thread while the cell's thread waits for it. On Interrupt
+ * the loop is told to stop at its next step ({@link #checkStop()}), and {@code onInterrupt} runs
+ * as the cell ends, while its output still accepts updates ({@link Notebook#atCellEnd}), so it
+ * can replace the progress display with a line saying what happened. One computation at a time:
+ * a cell run right after an interrupt waits until the previous loop has finished its step.
  */
 public final class Interruptible {
 
@@ -36,7 +36,7 @@ public final class Interruptible {
 
     private Interruptible() {}
 
-    /** Thrown on the training thread by {@link #checkStop()} once the cell was interrupted. */
+    /** The computation was interrupted: thrown by {@link #checkStop()} and to the interrupted cell. */
     public static final class Stopped extends RuntimeException {
         Stopped() {
             super("прервано пользователем", null, false, false);
