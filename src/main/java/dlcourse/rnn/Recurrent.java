@@ -139,7 +139,11 @@ public final class Recurrent {
 
         @Override
         protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+            boolean fresh = !lstm.isInitialized();
             lstm.initialize(manager, dataType, inputShapes);
+            if (!fresh) {
+                return; // trained, loaded from a checkpoint or re-used by a re-run cell: its biases stay
+            }
             // engine gate order: input, forget, candidate, output; the two biases add up.
             NDIndex input = new NDIndex("0:{}", hidden);
             NDIndex forget = new NDIndex("{}:{}", hidden, 2 * hidden);

@@ -1,5 +1,7 @@
 package dlcourse.train;
 
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 import dlcourse.core.Notebook;
 
 import java.util.concurrent.Callable;
@@ -26,7 +28,12 @@ public final class Interruptible {
 
     private static final String THREAD_NAME = "dlcourse-training";
     private static final ExecutorService THREAD = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, THREAD_NAME);
+        Thread t = new Thread(() -> {
+            // PyTorch's grad mode is per thread: DJL turns it off on the thread that loads the engine
+            // (gradient collectors turn it on), so this thread starts like that one
+            JniUtils.setGradMode(false);
+            r.run();
+        }, THREAD_NAME);
         t.setDaemon(true);
         return t;
     });
@@ -58,6 +65,7 @@ public final class Interruptible {
         if (Thread.currentThread().getName().equals(THREAD_NAME)) {
             return call(work);
         }
+        Engine.getInstance(); // loaded, if at all, by the caller's thread, as when the work ran there
         Work w = new Work();
         Future<T> result = THREAD.submit(() -> {
             current = w;
