@@ -103,12 +103,21 @@ class Session:
     def code_cells(self):
         return self.page.locator(".jp-Notebook .jp-CodeCell")
 
-    def cell_with(self, source_text: str):
-        cells = self.code_cells()
-        for i in range(cells.count()):
-            if source_text in cells.nth(i).locator(".jp-InputArea").inner_text():
-                return cells.nth(i)
-        raise AssertionError(f"no code cell contains {source_text!r}")
+    def cell_with(self, source_text: str, timeout_s: float = 60):
+        """The code cell whose source contains `source_text` (JupyterLab renders the editors a
+        while after the kernel is ready: on a cold first load, seconds later)."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            cells = self.code_cells()
+            for i in range(cells.count()):
+                if source_text in cells.nth(i).locator(".jp-InputArea").inner_text():
+                    return cells.nth(i)
+            if time.monotonic() > deadline:
+                SHOTS.mkdir(parents=True, exist_ok=True)
+                self.page.screenshot(path=str(SHOTS / "session-0-no-such-cell.png"))
+                raise AssertionError(f"no code cell contains {source_text!r} after {timeout_s} s "
+                                     f"({cells.count()} code cells)")
+            time.sleep(0.5)
 
     @staticmethod
     def output_text(cell) -> str:

@@ -247,7 +247,7 @@ public final class Training {
             }
         }
         Model previous = LIVE.put(name, model);
-        if (previous != null && previous != model) {
+        if (previous != null) {
             previous.close();
         }
         return model;
