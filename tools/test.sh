@@ -78,6 +78,8 @@ for nodeid, d in t["tests"].items():
         browser.append(("  browser test (JupyterLab + Chromium)", d["outcome"], d["seconds"]))
     elif "test_student_session.py::" in nodeid:
         browser.append((f"  student session: {nodeid.split('::test_')[1][:33]}", d["outcome"], d["seconds"]))
+    elif "test_lab.py::test_the_plain_jjava_kernel" in nodeid:
+        browser.append(("  JJava's plain kernel runs the course", d["outcome"], d["seconds"]))
     elif "test_lab.py::" in nodeid:
         browser.append(("  make lab (the student's JupyterLab)", d["outcome"], d["seconds"]))
     else:
