@@ -123,6 +123,10 @@ class Session:
     def output_text(cell) -> str:
         return cell.locator(".jp-OutputArea").inner_text()
 
+    def failed_cells(self) -> list[str]:
+        """The outputs (shortened) of every cell that wrote an error or to stderr."""
+        return [self.output_text(c)[:600] for c in self.code_cells().all() if c.locator(STDERR).count()]
+
     def prompts(self) -> list[str]:
         return [p.strip() for p in self.code_cells().locator(".jp-InputPrompt").all_inner_texts()]
 
@@ -225,7 +229,7 @@ def test_training_survives_interrupt_rerun_and_restart(browser, lab):
     s.shot("3-restart-run-all", train)
     text = s.output_text(train)
     assert "Продолжаем с контрольной точки" in text and "пройдено эпох 2 из 2" in text, text
-    failed = [s.output_text(c)[:600] for c in s.code_cells().all() if c.locator(STDERR).count()]
+    failed = s.failed_cells()
     assert not failed, "Run All after a restart left errors:\n" + "\n---\n".join(failed)
     assert all(re.fullmatch(r"\[\d+\]:", p) for p in s.prompts()), s.prompts()
     s.close()
@@ -245,6 +249,6 @@ def test_gan_training_shows_live_progress(browser, lab):
     assert all(w in seen[-1] for w in ("потери D", "D(x)", "D(G(z))", "шагов/с", "осталось")), seen[-1]
     assert re.search(r"шаг G \d+: потери D", text), text
     s.wait_all_done(timeout_s=300)
-    failed = [s.output_text(c)[:600] for c in s.code_cells().all() if c.locator(STDERR).count()]
+    failed = s.failed_cells()
     assert not failed, "Run All left errors:\n" + "\n---\n".join(failed)
     s.close()
