@@ -390,7 +390,7 @@ public final class Training {
             return done;
         }
 
-        /** On the cell's thread, the moment the cell is interrupted: the display's last line. */
+        /** When the interrupted cell ends (kernel's thread, before idle): the display's last line. */
         void interrupted() {
             view.end(cfg.name + ": обучение прервано на эпохе " + Math.min(epoch, cfg.epochs) + " из "
                     + cfg.epochs + "." + whatRerunDoes());
