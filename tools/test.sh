@@ -3,7 +3,7 @@
 #   0. what the tests need beyond the set-up: Debian's chromium for the browser tests and bubblewrap
 #      for the grading sandbox (installed with apt like the data; when that is impossible the tests
 #      that need them fail with the command)
-#   1. Java unit tests:   mvn -B test
+#   1. Java unit tests and the formatter check:   mvn -B verify
 #   2. Python-side tests: DL_PROFILE=smoke pytest tools/tests (every notebook headless in each
 #      profile of DL_TEST_PROFILES, default smoke; notebook hygiene, requirements/environment.yml
 #      pins, make lab, JupyterLab + headless Chromium, grading)
@@ -40,9 +40,9 @@ if ! command -v bwrap >/dev/null; then
   bash tools/apt-install.sh "The grading sandbox (make test)" bubblewrap || true  # grading then fails, naming the command
 fi
 
-step "Java unit tests (mvn -B test)"
+step "Java unit tests and the formatter (mvn -B verify)"
 T=$(now)
-mvn -B -ntp test 2>&1 | tee "$LOGS/mvn.log"
+mvn -B -ntp verify 2>&1 | tee "$LOGS/mvn.log"
 MVN_RC=${PIPESTATUS[0]}; MVN_S=$(since "$T")
 
 step "Notebooks and checks (DL_PROFILE=smoke pytest tools/tests; notebooks in: ${DL_TEST_PROFILES:-smoke})"
@@ -57,7 +57,7 @@ SUREFIRE=$(grep -E 'Tests run: [0-9]+, Failures|No tests to run' "$LOGS/mvn.log"
 PYTEST=$(grep -E '^=+ .* in [0-9.]+s' "$LOGS/pytest.log" | tail -1 | sed 's/^=* *//; s/ *=*$//')
 printf '  %-44s %-7s %8s  %s\n' "part" "status" "seconds" ""
 printf '  %-44s %-7s %8s  %s\n' "build/set-up (make setup)" "$(status $SETUP_RC)" "$SETUP_S" ""
-printf '  %-44s %-7s %8s  %s\n' "Java unit tests (mvn -B test)" "$(status $MVN_RC)" "$MVN_S" "Surefire: ${SUREFIRE:-no summary line, see $LOGS/mvn.log}"
+printf '  %-44s %-7s %8s  %s\n' "Java tests + formatter (mvn -B verify)" "$(status $MVN_RC)" "$MVN_S" "Surefire: ${SUREFIRE:-no summary line, see $LOGS/mvn.log}"
 printf '  %-44s %-7s %8s  %s\n' "notebooks and checks (pytest)" "$(status $PY_RC)" "$PY_S" "pytest: ${PYTEST:-no summary line, see $LOGS/pytest.log}"
 .venv/bin/python - "$LOGS/timings.json" <<'PY'
 import json, sys

@@ -8,7 +8,6 @@ import dlcourse.core.Devices;
 import dlcourse.core.Seeds;
 import dlcourse.data.FashionMnistData;
 import dlcourse.train.Training;
-
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -27,26 +26,47 @@ public final class DegradationBench {
     private DegradationBench() {}
 
     public static void main(String[] args) {
-        int[] depths = args.length > 0 ? Arrays.stream(args).mapToInt(Integer::parseInt).toArray() : new int[] {8, 32};
+        int[] depths =
+                args.length > 0
+                        ? Arrays.stream(args).mapToInt(Integer::parseInt).toArray()
+                        : new int[] {8, 32};
         int epochs = Integer.getInteger("deg.epochs", 4);
         int trainSize = Integer.getInteger("deg.train", 10_000);
         System.out.println(Devices.hardware());
-        System.out.printf(Locale.ROOT, "depths %s, epochs %d, training images %d, Adam 1e-3, batch 64, seed 42%n",
-                Arrays.toString(depths), epochs, trainSize);
-        RandomAccessDataset train = FashionMnistData.load(Dataset.Usage.TRAIN, 64, trainSize, 0, true);
-        for (ResNet.Variant variant : new ResNet.Variant[] {ResNet.Variant.PLAIN, ResNet.Variant.ORIGINAL}) {
+        System.out.printf(
+                Locale.ROOT,
+                "depths %s, epochs %d, training images %d, Adam 1e-3, batch 64, seed 42%n",
+                Arrays.toString(depths),
+                epochs,
+                trainSize);
+        RandomAccessDataset train =
+                FashionMnistData.load(Dataset.Usage.TRAIN, 64, trainSize, 0, true);
+        for (ResNet.Variant variant :
+                new ResNet.Variant[] {ResNet.Variant.PLAIN, ResNet.Variant.ORIGINAL}) {
             for (int depth : depths) {
                 Seeds.fix(42);
                 String name = (variant == ResNet.Variant.PLAIN ? "plain-" : "resnet-") + depth;
                 long start = System.nanoTime();
-                try (var r = Training.of(ResNet.cifarStyle(depth).optVariant(variant).build(), new Shape(1, 28, 28))
-                        .name(name).epochs(epochs).learningRate(1e-3f).quiet().fit(train, null)) {
-                    double[] error = r.history().doubleColumn("train_acc").map(a -> 1 - a).asDoubleArray();
+                try (var r =
+                        Training.of(
+                                        ResNet.cifarStyle(depth).optVariant(variant).build(),
+                                        new Shape(1, 28, 28))
+                                .name(name)
+                                .epochs(epochs)
+                                .learningRate(1e-3f)
+                                .quiet()
+                                .fit(train, null)) {
+                    double[] error =
+                            r.history().doubleColumn("train_acc").map(a -> 1 - a).asDoubleArray();
                     StringBuilder sb = new StringBuilder();
                     for (double e : error) {
                         sb.append(String.format(Locale.ROOT, " %.4f", e));
                     }
-                    System.out.printf(Locale.ROOT, "RESULT %-10s training error per epoch:%s | %.1f min%n", name, sb,
+                    System.out.printf(
+                            Locale.ROOT,
+                            "RESULT %-10s training error per epoch:%s | %.1f min%n",
+                            name,
+                            sb,
                             (System.nanoTime() - start) / 60e9);
                 }
             }

@@ -16,21 +16,21 @@ import dlcourse.core.Devices;
 import dlcourse.train.OptimizerState;
 
 /**
- * The training step alone: forward, loss, backward and the Adam update on one batch that is
- * already in memory, repeated. No data loading, no accuracy counting, no progress, no history:
- * the speed the engine itself reaches for a model, against which the course's training loop
- * ({@link dlcourse.train.Training}) is measured.
+ * The training step alone: forward, loss, backward and the Adam update on one batch that is already
+ * in memory, repeated. No data loading, no accuracy counting, no progress, no history: the speed
+ * the engine itself reaches for a model, against which the course's training loop ({@link
+ * dlcourse.train.Training}) is measured.
  */
 final class EngineStep {
 
     private EngineStep() {}
 
     /**
-     * Examples per second of {@code steps} training steps on the batch {@code (x, y)}, after
-     * {@code warmUp} untimed steps (the engine plans and allocates on the first ones).
+     * Examples per second of {@code steps} training steps on the batch {@code (x, y)}, after {@code
+     * warmUp} untimed steps (the engine plans and allocates on the first ones).
      */
-    static double examplesPerSecond(Block net, Shape exampleShape, Loss loss, NDList x, NDList y, int warmUp,
-            int steps) {
+    static double examplesPerSecond(
+            Block net, Shape exampleShape, Loss loss, NDList x, NDList y, int warmUp, int steps) {
         try (Model model = Model.newInstance("engine-step", Devices.best());
                 NDManager data = model.getNDManager().newSubManager()) {
             model.setBlock(net);
@@ -39,8 +39,10 @@ final class EngineStep {
             xs.attach(data);
             ys.attach(data);
             Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-4f)).build();
-            DefaultTrainingConfig config = new DefaultTrainingConfig(loss).optOptimizer(adam)
-                    .optDevices(new ai.djl.Device[] {data.getDevice()});
+            DefaultTrainingConfig config =
+                    new DefaultTrainingConfig(loss)
+                            .optOptimizer(adam)
+                            .optDevices(new ai.djl.Device[] {data.getDevice()});
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(1).addAll(exampleShape));
                 long start = 0;
@@ -65,7 +67,8 @@ final class EngineStep {
             try (GradientCollector gc = trainer.newGradientCollector()) {
                 NDArray loss = trainer.getLoss().evaluate(y, trainer.forward(x));
                 gc.backward(loss);
-                loss.getFloat(); // read back, as any loop that watches its loss must (and waits for a GPU)
+                loss.getFloat(); // read back, as any loop that watches its loss must (and waits
+                // for a GPU)
             }
             trainer.step();
         }

@@ -1,7 +1,6 @@
 package dlcourse.bench;
 
 import dlcourse.core.Devices;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +11,13 @@ final class Machine {
     private Machine() {}
 
     static String describe() {
-        return "CPU model:     " + cpuModel() + "\n" + Devices.hardware() + "\n" + "Load average:  " + loadAverage()
+        return "CPU model:     "
+                + cpuModel()
+                + "\n"
+                + Devices.hardware()
+                + "\n"
+                + "Load average:  "
+                + loadAverage()
                 + " (1, 5, 15 min at the start; other work on the machine slows every number)";
     }
 
@@ -28,8 +33,10 @@ final class Machine {
     private static String cpuModel() {
         try {
             return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                    .filter(l -> l.startsWith("model name")).findFirst()
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
+                    .filter(l -> l.startsWith("model name"))
+                    .findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .orElse("unknown");
         } catch (IOException e) {
             return System.getProperty("os.arch");
         }

@@ -9,7 +9,6 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
-
 import java.util.Arrays;
 import java.util.function.Function;
 
@@ -17,20 +16,20 @@ import java.util.function.Function;
  * AlexNet (lecture figure 32): Krizhevsky, Sutskever, Hinton, "ImageNet Classification with Deep
  * Convolutional Neural Networks", NIPS 2012.
  *
- * <p>Eight learned layers: five convolutional and three fully connected (the lecture text's
- * «8 свёрточных слоёв» counts all of them). What made it win ILSVRC-2012: ReLU instead of tanh,
+ * <p>Eight learned layers: five convolutional and three fully connected (the lecture text's «8
+ * свёрточных слоёв» counts all of them). What made it win ILSVRC-2012: ReLU instead of tanh,
  * dropout 0.5 in the first two fully connected layers, overlapping max pooling (3×3, stride 2),
  * local response normalisation after the first two convolutions, and two GPUs, which the paper
  * expressed as grouped convolutions (conv2, conv4, conv5 see only their own GPU's half of the
- * channels). With the paper's widths (96, 256, 384, 384, 256) and two groups the network has
- * 60 965 224 parameters, the paper's «60 million».
+ * channels). With the paper's widths (96, 256, 384, 384, 256) and two groups the network has 60 965
+ * 224 parameters, the paper's «60 million».
  *
  * <p>Two scales: {@link #builder()} gives the canonical ImageNet network (3×224×224 in, 1000
  * classes); {@link #courseSized()} keeps the same topology for Fashion-MNIST (1×28×28, 10 classes):
- * a 7×7 stride-1 first convolution instead of 11×11 stride 4 (a 28-pixel image has no room for
- * it), narrower layers, one group, and no local response normalisation (VGG's authors found it
- * does not help; here it would triple the time of a training step). Use it to learn the architecture; for real work on small
- * images a ResNet trains faster and further.
+ * a 7×7 stride-1 first convolution instead of 11×11 stride 4 (a 28-pixel image has no room for it),
+ * narrower layers, one group, and no local response normalisation (VGG's authors found it does not
+ * help; here it would triple the time of a training step). Use it to learn the architecture; for
+ * real work on small images a ResNet trains faster and further.
  */
 public final class AlexNet {
 
@@ -59,8 +58,13 @@ public final class AlexNet {
 
     /** The Fashion-MNIST-sized network (1×28×28 in, 10 classes); options may still be changed. */
     public static Builder courseSized() {
-        return new Builder().optWidths(32, 64, 96, 96, 64).optHidden(256).optClasses(10)
-                .optFirstConvolution(7, 1, 3).optGroups(1).optLocalResponseNorm(false);
+        return new Builder()
+                .optWidths(32, 64, 96, 96, 64)
+                .optHidden(256)
+                .optClasses(10)
+                .optFirstConvolution(7, 1, 3)
+                .optGroups(1)
+                .optLocalResponseNorm(false);
     }
 
     public static final class Builder {
@@ -78,7 +82,8 @@ public final class AlexNet {
         /** Output channels of the five convolutions (paper: 96, 256, 384, 384, 256). */
         public Builder optWidths(int... widths) {
             if (widths.length != 5) {
-                throw new IllegalArgumentException("AlexNet has five convolutional layers, got " + widths.length);
+                throw new IllegalArgumentException(
+                        "AlexNet has five convolutional layers, got " + widths.length);
             }
             this.widths = widths.clone();
             return this;
@@ -103,7 +108,10 @@ public final class AlexNet {
             return this;
         }
 
-        /** Groups of conv2, conv4, conv5 (paper: 2, one per GPU; 1 = every filter sees all channels). */
+        /**
+         * Groups of conv2, conv4, conv5 (paper: 2, one per GPU; 1 = every filter sees all
+         * channels).
+         */
         public Builder optGroups(int groups) {
             this.groups = groups;
             return this;
@@ -130,7 +138,8 @@ public final class AlexNet {
             int[] w = widths;
             SequentialBlock net = new SequentialBlock();
             // (B, 3, 224, 224) -> conv1 11×11/4 -> (B, 96, 55, 55) -> pool -> (B, 96, 27, 27)
-            net.add(conv(w[0], firstKernel, firstStride, firstPadding, 1)).add(nonlinearity.block());
+            net.add(conv(w[0], firstKernel, firstStride, firstPadding, 1))
+                    .add(nonlinearity.block());
             if (localResponseNorm) {
                 net.add(LocalResponseNorm.block());
             }
@@ -142,11 +151,15 @@ public final class AlexNet {
             }
             net.add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2)));
             // -> conv3, conv4, conv5 3×3 -> (B, 256, 13, 13) -> pool -> (B, 256, 6, 6)
-            net.add(conv(w[2], 3, 1, 1, 1)).add(nonlinearity.block())
-                    .add(conv(w[3], 3, 1, 1, groups)).add(nonlinearity.block())
-                    .add(conv(w[4], 3, 1, 1, groups)).add(nonlinearity.block())
+            net.add(conv(w[2], 3, 1, 1, 1))
+                    .add(nonlinearity.block())
+                    .add(conv(w[3], 3, 1, 1, groups))
+                    .add(nonlinearity.block())
+                    .add(conv(w[4], 3, 1, 1, groups))
+                    .add(nonlinearity.block())
                     .add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2)));
-            // -> flatten (B, 9216) -> fc6, fc7 (B, 4096), dropout on their outputs -> fc8 (B, classes)
+            // -> flatten (B, 9216) -> fc6, fc7 (B, 4096), dropout on their outputs -> fc8 (B,
+            // classes)
             net.add(Blocks.batchFlattenBlock());
             for (int i = 0; i < 2; i++) {
                 net.add(Linear.builder().setUnits(hidden).build()).add(nonlinearity.block());
@@ -159,9 +172,13 @@ public final class AlexNet {
         }
 
         private static Block conv(int filters, int kernel, int stride, int padding, int groups) {
-            return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
-                    .optStride(new Shape(stride, stride)).optPadding(new Shape(padding, padding))
-                    .optGroups(groups).build();
+            return Conv2d.builder()
+                    .setFilters(filters)
+                    .setKernelShape(new Shape(kernel, kernel))
+                    .optStride(new Shape(stride, stride))
+                    .optPadding(new Shape(padding, padding))
+                    .optGroups(groups)
+                    .build();
         }
 
         @Override

@@ -1,6 +1,5 @@
 package dlcourse.cnn;
 
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.ParallelBlock;
@@ -9,8 +8,9 @@ import ai.djl.nn.core.Linear;
 import ai.djl.util.Pair;
 
 /**
- * What the lecture counts about an architecture, read off the built layers rather than worked
- * out by hand: receptive field, depth along the longest path (multiply-adds: {@link dlcourse.core.MultiplyAdds}).
+ * What the lecture counts about an architecture, read off the built layers rather than worked out
+ * by hand: receptive field, depth along the longest path (multiply-adds: {@link
+ * dlcourse.core.MultiplyAdds}).
  */
 public final class Anatomy {
 
@@ -22,20 +22,22 @@ public final class Anatomy {
      */
     public static long receptiveField(Block net) {
         long[] rj = {1, 1}; // receptive field, product of strides ("jump") so far
-        visitLeaves(net, b -> {
-            if (b instanceof Convolution c) {
-                rj[0] += (c.getKernelShape().get(0) - 1) * c.getDilation().get(0) * rj[1];
-                rj[1] *= c.getStride().get(0);
-            }
-        });
+        visitLeaves(
+                net,
+                b -> {
+                    if (b instanceof Convolution c) {
+                        rj[0] += (c.getKernelShape().get(0) - 1) * c.getDilation().get(0) * rj[1];
+                        rj[1] *= c.getStride().get(0);
+                    }
+                });
         return rj[0];
     }
 
     /**
-     * Layers on the longest input-to-output path that have weights (convolutions, fully
-     * connected), plus poolings when {@code withPooling}. Parallel branches count as their
-     * deepest branch; batch norm, activations and dropout do not count (as in the papers).
-     * For {@link GoogLeNet} the path is the trunk: the auxiliary heads branch off it.
+     * Layers on the longest input-to-output path that have weights (convolutions, fully connected),
+     * plus poolings when {@code withPooling}. Parallel branches count as their deepest branch;
+     * batch norm, activations and dropout do not count (as in the papers). For {@link GoogLeNet}
+     * the path is the trunk: the auxiliary heads branch off it.
      */
     public static int depth(Block b, boolean withPooling) {
         if (b instanceof GoogLeNet g) {

@@ -8,10 +8,9 @@ import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
 
 /**
- * GoogLeNet's training objective: softmax cross-entropy of the main output plus
- * {@code weight} (paper: 0.3) times that of each auxiliary classifier,
- * L = L_main + 0.3·(L_aux1 + L_aux2). At inference the network returns the main output alone
- * and the loss is L_main.
+ * GoogLeNet's training objective: softmax cross-entropy of the main output plus {@code weight}
+ * (paper: 0.3) times that of each auxiliary classifier, L = L_main + 0.3·(L_aux1 + L_aux2). At
+ * inference the network returns the main output alone and the loss is L_main.
  *
  * <p>Every training batch's three losses are recorded, so that the heads' curves can be drawn.
  */
@@ -55,6 +54,11 @@ public final class AuxiliaryLoss extends Loss {
 
     /** One row per training batch: step, main, aux1, aux2 (cross-entropies, unweighted). */
     public Table history() {
-        return Table.create("Потери головных классификаторов", step.copy(), main.copy(), aux1.copy(), aux2.copy());
+        return Table.create(
+                "Потери головных классификаторов",
+                step.copy(),
+                main.copy(),
+                aux1.copy(),
+                aux2.copy());
     }
 }

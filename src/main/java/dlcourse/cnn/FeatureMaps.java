@@ -10,8 +10,8 @@ import ai.djl.util.Pair;
 
 /**
  * What a trained network's layers see: its first layer's filters, and the output of the first
- * {@code k} layers of a sequential network for some images (the lecture's «иерархия слоёв»: early layers respond to
- * edges and blobs, later ones to larger parts).
+ * {@code k} layers of a sequential network for some images (the lecture's «иерархия слоёв»: early
+ * layers respond to edges and blobs, later ones to larger parts).
  */
 public final class FeatureMaps {
 
@@ -32,8 +32,8 @@ public final class FeatureMaps {
     }
 
     /**
-     * The activations after the {@code k}-th top-level convolution (1-based) and the
-     * non-linearity after it: for networks whose convolutions are their own layers (AlexNet, VGG).
+     * The activations after the {@code k}-th top-level convolution (1-based) and the non-linearity
+     * after it: for networks whose convolutions are their own layers (AlexNet, VGG).
      */
     public static NDArray afterConvolution(Block net, int k, NDArray images) {
         int convolutions = 0;
@@ -44,10 +44,16 @@ public final class FeatureMaps {
                 return after(net, i + 1, images);
             }
         }
-        throw new IllegalArgumentException(convolutions == 0
-                ? "у сети нет свёрток на верхнем уровне: они внутри блоков (" + children(net)
-                        + "); берите карты после целого блока: FeatureMaps.after(net, номер блока, images)"
-                : "в сети " + convolutions + " свёрточных слоёв верхнего уровня, а не " + k);
+        throw new IllegalArgumentException(
+                convolutions == 0
+                        ? "у сети нет свёрток на верхнем уровне: они внутри блоков ("
+                                + children(net)
+                                + "); берите карты после целого блока: FeatureMaps.after(net, номер"
+                                + " блока, images)"
+                        : "в сети "
+                                + convolutions
+                                + " свёрточных слоёв верхнего уровня, а не "
+                                + k);
     }
 
     /**
@@ -58,11 +64,13 @@ public final class FeatureMaps {
     public static NDArray firstFilters(Block net) {
         Convolution first = firstConvolution(net);
         if (first == null) {
-            throw new IllegalArgumentException("в сети " + net.getClass().getSimpleName() + " нет свёрточных слоёв");
+            throw new IllegalArgumentException(
+                    "в сети " + net.getClass().getSimpleName() + " нет свёрточных слоёв");
         }
         if (!first.isInitialized()) {
-            throw new IllegalStateException("веса сети ещё не созданы: сначала обучите её (Training...fit)"
-                    + " или инициализируйте (net.initialize)");
+            throw new IllegalStateException(
+                    "веса сети ещё не созданы: сначала обучите её (Training...fit)"
+                            + " или инициализируйте (net.initialize)");
         }
         return first.getParameters().get("weight").getArray();
     }
@@ -84,12 +92,17 @@ public final class FeatureMaps {
         if (net instanceof SequentialBlock s) {
             return s;
         }
-        throw new IllegalArgumentException("карты признаков по слоям считаются для последовательной сети"
-                + " (SequentialBlock), а это " + net.getClass().getSimpleName() + " с ветвлениями");
+        throw new IllegalArgumentException(
+                "карты признаков по слоям считаются для последовательной сети"
+                        + " (SequentialBlock), а это "
+                        + net.getClass().getSimpleName()
+                        + " с ветвлениями");
     }
 
     private static String children(Block net) {
-        return net.getChildren().values().stream().map(b -> b.getClass().getSimpleName()).distinct()
+        return net.getChildren().values().stream()
+                .map(b -> b.getClass().getSimpleName())
+                .distinct()
                 .collect(java.util.stream.Collectors.joining(", "));
     }
 }

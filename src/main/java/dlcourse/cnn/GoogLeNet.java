@@ -14,13 +14,12 @@ import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * GoogLeNet, Inception v1 (lecture figure 35 б): Szegedy et al., "Going Deeper with
- * Convolutions", CVPR 2015.
+ * GoogLeNet, Inception v1 (lecture figure 35 б): Szegedy et al., "Going Deeper with Convolutions",
+ * CVPR 2015.
  *
  * <p>A stem of ordinary convolutions, nine {@link Inception} modules (3a, 3b | 4a … 4e | 5a, 5b;
  * the lecture's «11» counts two more than the paper's table has), max poolings between the groups,
@@ -28,19 +27,21 @@ import java.util.Map;
  * layer. 22 layers with weights on the longest path, 27 counting the poolings, 6.8 M weights
  * (VGG-16: 138 M).
  *
- * <p>Two auxiliary classifiers sit on the outputs of 4a and 4d (avg-pool 5×5/3, 1×1 conv 128,
- * fully connected 1024, dropout 0.7, linear). In training the block returns three outputs
- * (main, aux1, aux2) and {@link AuxiliaryLoss} adds the auxiliary losses with weight 0.3; at
- * inference the heads are not run and the block returns the main output only.
+ * <p>Two auxiliary classifiers sit on the outputs of 4a and 4d (avg-pool 5×5/3, 1×1 conv 128, fully
+ * connected 1024, dropout 0.7, linear). In training the block returns three outputs (main, aux1,
+ * aux2) and {@link AuxiliaryLoss} adds the auxiliary losses with weight 0.3; at inference the heads
+ * are not run and the block returns the main output only.
  *
  * <p>{@link #torchvision()} is torchvision's variant (batch norm after every convolution, no
- * biases, no LRN, and 3×3 kernels in the "5×5" branch); its published count is 6 624 904
- * without the auxiliary heads. When (not) to use it: few weights and multiply-adds for its
- * accuracy, but the many branches make it fiddly to change; ResNet is simpler and goes deeper.
+ * biases, no LRN, and 3×3 kernels in the "5×5" branch); its published count is 6 624 904 without
+ * the auxiliary heads. When (not) to use it: few weights and multiply-adds for its accuracy, but
+ * the many branches make it fiddly to change; ResNet is simpler and goes deeper.
  */
 public final class GoogLeNet extends AbstractBlock {
 
-    /** The modules of the paper's table 1: #1×1, #3×3 reduce, #3×3, #5×5 reduce, #5×5, pool proj. */
+    /**
+     * The modules of the paper's table 1: #1×1, #3×3 reduce, #3×3, #5×5 reduce, #5×5, pool proj.
+     */
     public static final Map<String, Inception.Widths> MODULES = new LinkedHashMap<>();
 
     static {
@@ -69,7 +70,8 @@ public final class GoogLeNet extends AbstractBlock {
         int after2 = -1;
         for (Map.Entry<String, Inception.Widths> m : MODULES.entrySet()) {
             String name = m.getKey();
-            if (name.equals("4a") || name.equals("5a")) { // (B, 480, 28, 28) -> (B, 480, 14, 14) etc.
+            if (name.equals("4a")
+                    || name.equals("5a")) { // (B, 480, 28, 28) -> (B, 480, 14, 14) etc.
                 t.add(maxPool());
                 index++;
             }
@@ -94,23 +96,33 @@ public final class GoogLeNet extends AbstractBlock {
         this.aux2After = after2;
     }
 
-    /** The canonical network (3×224×224, 1000 classes), as in the paper, with both auxiliary heads. */
+    /**
+     * The canonical network (3×224×224, 1000 classes), as in the paper, with both auxiliary heads.
+     */
     public static Builder builder() {
         return new Builder();
     }
 
     /** torchvision's googlenet(): BN, no bias, no LRN, 3×3 in the "5×5" branch, dropout 0.2. */
     public static Builder torchvision() {
-        return new Builder().optBatchNorm(true).optBigKernel(3).optLocalResponseNorm(false).optDropout(0.2f);
+        return new Builder()
+                .optBatchNorm(true)
+                .optBigKernel(3)
+                .optLocalResponseNorm(false)
+                .optDropout(0.2f);
     }
 
     /**
-     * For Fashion-MNIST (1×28×28, 10 classes): widths ÷ 4, a stem of 3×3, 1×1, 3×3 convolutions
-     * at 28×28 and one pooling (the modules then run at 14, 7 and 4 pixels instead of 28, 14, 7),
+     * For Fashion-MNIST (1×28×28, 10 classes): widths ÷ 4, a stem of 3×3, 1×1, 3×3 convolutions at
+     * 28×28 and one pooling (the modules then run at 14, 7 and 4 pixels instead of 28, 14, 7),
      * batch norm after each convolution (Inception v2's addition) so that 22 layers train quickly.
      */
     public static Builder courseSized() {
-        return new Builder().optWidthDivisor(4).optClasses(10).optCourseStem(true).optBatchNorm(true)
+        return new Builder()
+                .optWidthDivisor(4)
+                .optClasses(10)
+                .optCourseStem(true)
+                .optBatchNorm(true)
                 .optLocalResponseNorm(false);
     }
 
@@ -120,8 +132,8 @@ public final class GoogLeNet extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         boolean heads = training && aux1 != null;
         NDList x = inputs;
         NDList a1 = null;
@@ -146,7 +158,8 @@ public final class GoogLeNet extends AbstractBlock {
     }
 
     @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    protected void initializeChildBlocks(
+            NDManager manager, DataType dataType, Shape... inputShapes) {
         trunk.initialize(manager, dataType, inputShapes);
         Shape[] shapes = inputShapes;
         int i = 0;
@@ -164,8 +177,10 @@ public final class GoogLeNet extends AbstractBlock {
     private static Block paperStem(Builder b) {
         // (B, 3, 224, 224) -> conv 7×7/2 (B, 64, 112, 112) -> pool (B, 64, 56, 56)
         //   -> conv 1×1 64, conv 3×3 192 -> pool (B, 192, 28, 28)
-        SequentialBlock s = new SequentialBlock()
-                .add(Layers.convRelu(64 / b.widthDivisor, 7, 7, 2, b.batchNorm)).add(maxPool());
+        SequentialBlock s =
+                new SequentialBlock()
+                        .add(Layers.convRelu(64 / b.widthDivisor, 7, 7, 2, b.batchNorm))
+                        .add(maxPool());
         if (b.localResponseNorm) {
             s.add(LocalResponseNorm.block());
         }
@@ -189,12 +204,18 @@ public final class GoogLeNet extends AbstractBlock {
     /** avg-pool 5×5/3 -> 1×1 conv 128 -> FC 1024 -> dropout 0.7 -> linear (paper, section 5). */
     private static Block auxiliaryHead(Builder b) {
         return new SequentialBlock()
-                .add(Pool.avgPool2dBlock(new Shape(5, 5), new Shape(3, 3)))      // (B, 512, 14, 14) -> (B, 512, 4, 4)
-                .add(Layers.convRelu(128 / b.widthDivisor, 1, 1, 1, b.batchNorm)) // -> (B, 128, 4, 4)
-                .add(Blocks.batchFlattenBlock())                                   // -> (B, 2048)
-                .add(Linear.builder().setUnits(1024 / b.widthDivisor).build()).add(Layers.relu())
+                .add(
+                        Pool.avgPool2dBlock(
+                                new Shape(5, 5),
+                                new Shape(3, 3))) // (B, 512, 14, 14) -> (B, 512, 4, 4)
+                .add(
+                        Layers.convRelu(
+                                128 / b.widthDivisor, 1, 1, 1, b.batchNorm)) // -> (B, 128, 4, 4)
+                .add(Blocks.batchFlattenBlock()) // -> (B, 2048)
+                .add(Linear.builder().setUnits(1024 / b.widthDivisor).build())
+                .add(Layers.relu())
                 .add(Dropout.builder().optRate(0.7f).build())
-                .add(Linear.builder().setUnits(b.classes).build());               // -> (B, classes)
+                .add(Linear.builder().setUnits(b.classes).build()); // -> (B, classes)
     }
 
     /** 3×3/2 max pooling with padding 1: 112 → 56 → 28 → 14 → 7 (and 7 → 4 in the course net). */

@@ -8,32 +8,32 @@ import ai.djl.nn.Block;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.pooling.Pool;
-
 import ai.djl.util.Pair;
 import dlcourse.core.ModelSummary;
 import dlcourse.core.MultiplyAdds;
+import java.util.List;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
-import java.util.List;
-
 /**
  * The Inception module (lecture figure 35 a) and its factorised successors.
  *
- * <p>Four small networks look at the same input in parallel and their feature maps are
- * concatenated along the channel axis:
+ * <p>Four small networks look at the same input in parallel and their feature maps are concatenated
+ * along the channel axis:
+ *
  * <pre>
  *   x ─┬─ 1×1 ──────────────┐
  *      ├─ 1×1 (reduce) → 3×3 ├─ concat → (B, c1 + c3 + c5 + pool, H, W)
  *      ├─ 1×1 (reduce) → 5×5 │
  *      └─ 3×3 max pool → 1×1 ┘
  * </pre>
- * The 1×1 "reduce" convolutions shrink the channels before the expensive 3×3 and 5×5 layers:
- * that is where the module's savings in multiply-adds come from (Szegedy et al., "Going Deeper
- * with Convolutions", CVPR 2015). Inception v2/v3 (Szegedy et al., "Rethinking the Inception
- * Architecture for Computer Vision", CVPR 2016) factorise further: 5×5 → two 3×3
- * ({@link #factorised}), n×n → 1×n then n×1 ({@link #asymmetric}).
+ *
+ * The 1×1 "reduce" convolutions shrink the channels before the expensive 3×3 and 5×5 layers: that
+ * is where the module's savings in multiply-adds come from (Szegedy et al., "Going Deeper with
+ * Convolutions", CVPR 2015). Inception v2/v3 (Szegedy et al., "Rethinking the Inception
+ * Architecture for Computer Vision", CVPR 2016) factorise further: 5×5 → two 3×3 ({@link
+ * #factorised}), n×n → 1×n then n×1 ({@link #asymmetric}).
  */
 public final class Inception {
 
@@ -45,7 +45,8 @@ public final class Inception {
         }
 
         public Widths divide(int d) {
-            return new Widths(c1 / d, c3reduce / d, c3 / d, c5reduce / d, c5 / d, poolProjection / d);
+            return new Widths(
+                    c1 / d, c3reduce / d, c3 / d, c5reduce / d, c5 / d, poolProjection / d);
         }
     }
 
@@ -66,7 +67,8 @@ public final class Inception {
     public static Block module(Widths w, boolean batchNorm, int bigKernel) {
         return concat(
                 Layers.convRelu(w.c1(), 1, 1, 1, batchNorm),
-                Layers.convRelu(w.c3reduce(), 1, 1, 1, batchNorm).add(Layers.convRelu(w.c3(), 3, 3, 1, batchNorm)),
+                Layers.convRelu(w.c3reduce(), 1, 1, 1, batchNorm)
+                        .add(Layers.convRelu(w.c3(), 3, 3, 1, batchNorm)),
                 Layers.convRelu(w.c5reduce(), 1, 1, 1, batchNorm)
                         .add(Layers.convRelu(w.c5(), bigKernel, bigKernel, 1, batchNorm)),
                 poolBranch(w.poolProjection(), batchNorm));
@@ -76,7 +78,8 @@ public final class Inception {
     public static Block factorised(Widths w, boolean batchNorm) {
         return concat(
                 Layers.convRelu(w.c1(), 1, 1, 1, batchNorm),
-                Layers.convRelu(w.c3reduce(), 1, 1, 1, batchNorm).add(Layers.convRelu(w.c3(), 3, 3, 1, batchNorm)),
+                Layers.convRelu(w.c3reduce(), 1, 1, 1, batchNorm)
+                        .add(Layers.convRelu(w.c3(), 3, 3, 1, batchNorm)),
                 Layers.convRelu(w.c5reduce(), 1, 1, 1, batchNorm)
                         .add(Layers.convRelu(w.c5(), 3, 3, 1, batchNorm))
                         .add(Layers.convRelu(w.c5(), 3, 3, 1, batchNorm)),
@@ -84,9 +87,9 @@ public final class Inception {
     }
 
     /**
-     * Inception v3 (figure 6 of "Rethinking"): every n×n becomes 1×n then n×1. The "3×3" branch
-     * is one factorised n×n, the "5×5" branch two of them stacked. The paper uses n = 7 on
-     * 17×17 maps (it found the factorisation works for maps of 12 … 20 pixels).
+     * Inception v3 (figure 6 of "Rethinking"): every n×n becomes 1×n then n×1. The "3×3" branch is
+     * one factorised n×n, the "5×5" branch two of them stacked. The paper uses n = 7 on 17×17 maps
+     * (it found the factorisation works for maps of 12 … 20 pixels).
      */
     public static Block asymmetric(Widths w, int n, boolean batchNorm) {
         return concat(
@@ -103,8 +106,8 @@ public final class Inception {
     }
 
     /**
-     * The module as the lecture draws it: one row per branch with its layers, output shape,
-     * weights and multiply-adds for an input of {@code input} (C, H, W).
+     * The module as the lecture draws it: one row per branch with its layers, output shape, weights
+     * and multiply-adds for an input of {@code input} (C, H, W).
      */
     public static Table describe(Block module, Shape input) {
         String[] names = {"1×1", "1×1 → 3×3", "1×1 → 5×5", "max pool 3×3 → 1×1"};
@@ -137,13 +140,15 @@ public final class Inception {
 
     /** The branches side by side, outputs concatenated along channels: (B, ΣC, H, W). */
     private static Block concat(Block... branches) {
-        return new ParallelBlock(outputs -> {
-            NDList heads = new NDList(outputs.size());
-            for (NDList o : outputs) {
-                heads.add(o.head());
-            }
-            NDArray joined = NDArrays.concat(heads, 1);
-            return new NDList(joined);
-        }, List.of(branches));
+        return new ParallelBlock(
+                outputs -> {
+                    NDList heads = new NDList(outputs.size());
+                    for (NDList o : outputs) {
+                        heads.add(o.head());
+                    }
+                    NDArray joined = NDArrays.concat(heads, 1);
+                    return new NDList(joined);
+                },
+                List.of(branches));
     }
 }

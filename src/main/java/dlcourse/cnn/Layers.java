@@ -19,14 +19,18 @@ final class Layers {
 
     /** A kh×kw convolution (kh ≠ kw for the factorised n×1 / 1×n layers), "same" padding. */
     static Conv2d conv(int filters, int kh, int kw, int stride, boolean bias) {
-        return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kh, kw))
-                .optStride(new Shape(stride, stride)).optPadding(new Shape(kh / 2, kw / 2))
-                .optBias(bias).build();
+        return Conv2d.builder()
+                .setFilters(filters)
+                .setKernelShape(new Shape(kh, kw))
+                .optStride(new Shape(stride, stride))
+                .optPadding(new Shape(kh / 2, kw / 2))
+                .optBias(bias)
+                .build();
     }
 
     /**
-     * conv → ReLU (the 2014 papers: bias, no normalisation) or conv → BN → ReLU (the bias is
-     * then redundant, BN's shift replaces it; ε = 1e-3 as in torchvision's Inception).
+     * conv → ReLU (the 2014 papers: bias, no normalisation) or conv → BN → ReLU (the bias is then
+     * redundant, BN's shift replaces it; ε = 1e-3 as in torchvision's Inception).
      */
     static SequentialBlock convRelu(int filters, int kh, int kw, int stride, boolean batchNorm) {
         SequentialBlock b = new SequentialBlock().add(conv(filters, kh, kw, stride, !batchNorm));
@@ -37,7 +41,9 @@ final class Layers {
     }
 
     static SequentialBlock convBn(int filters, int kernel, int stride) {
-        return new SequentialBlock().add(conv(filters, kernel, stride, false)).add(BatchNorm.builder().build());
+        return new SequentialBlock()
+                .add(conv(filters, kernel, stride, false))
+                .add(BatchNorm.builder().build());
     }
 
     static SequentialBlock convBnRelu(int filters, int kernel, int stride) {

@@ -14,8 +14,8 @@ import ai.djl.nn.convolutional.Conv2d;
  *   b[i] = a[i] / (k + α · Σ_{j = max(0, i−n/2)}^{min(C−1, i+n/2)} a[j]²)^β,   k=2, n=5, α=1e-4, β=0.75
  * </pre>
  *
- * Note the paper's α multiplies the sum; PyTorch's {@code LocalResponseNorm} divides α by n.
- * It has no parameters. Later networks (VGG onwards) dropped it: it costs time and barely helps.
+ * Note the paper's α multiplies the sum; PyTorch's {@code LocalResponseNorm} divides α by n. It has
+ * no parameters. Later networks (VGG onwards) dropped it: it costs time and barely helps.
  */
 public final class LocalResponseNorm {
 
@@ -28,7 +28,8 @@ public final class LocalResponseNorm {
 
     /** The block with the paper's constants. */
     public static Block block() {
-        return new LambdaBlock(list -> new NDList(apply(list.singletonOrThrow(), K, N, ALPHA, BETA)), "LRN");
+        return new LambdaBlock(
+                list -> new NDList(apply(list.singletonOrThrow(), K, N, ALPHA, BETA)), "LRN");
     }
 
     /** The normalisation of a {@code (B, C, H, W)} tensor. */
@@ -42,7 +43,8 @@ public final class LocalResponseNorm {
                 band[i * c + j] = 1f;
             }
         }
-        NDArray window = a.getManager().create(band, new Shape(c, c, 1, 1)).toType(a.getDataType(), false);
+        NDArray window =
+                a.getManager().create(band, new Shape(c, c, 1, 1)).toType(a.getDataType(), false);
         NDArray sum = Conv2d.conv2d(a.square(), window).singletonOrThrow();
         // (k + α·Σ)^β as exp(β·log(·)): the engine's pow with a fractional exponent is far slower.
         return a.div(sum.mul(alpha).add(k).log().mul(beta).exp());

@@ -6,7 +6,6 @@ import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
-
 import java.util.Arrays;
 import java.util.Map;
 
@@ -15,19 +14,18 @@ import java.util.Map;
  * Recognition", CVPR 2016; pre-activation variant from "Identity Mappings in Deep Residual
  * Networks", ECCV 2016.
  *
- * <p>A stem (7×7/2 convolution, 3×3/2 max pooling), four stages of residual blocks (the first
- * block of stages 2–4 halves the size with stride 2 and doubles the channels), global average
- * pooling and one linear layer. ResNet-18/34 use <b>basic</b> blocks (two 3×3 convolutions),
- * ResNet-50/101/152 <b>bottleneck</b> blocks (1×1, 3×3, 1×1 ×4): the paper's table 1.
- * (DJL's model-zoo ResNetV1 uses bottlenecks for every depth; its "ResNet-18" has the wrong
- * number of weights.)
+ * <p>A stem (7×7/2 convolution, 3×3/2 max pooling), four stages of residual blocks (the first block
+ * of stages 2–4 halves the size with stride 2 and doubles the channels), global average pooling and
+ * one linear layer. ResNet-18/34 use <b>basic</b> blocks (two 3×3 convolutions), ResNet-50/101/152
+ * <b>bottleneck</b> blocks (1×1, 3×3, 1×1 ×4): the paper's table 1. (DJL's model-zoo ResNetV1 uses
+ * bottlenecks for every depth; its "ResNet-18" has the wrong number of weights.)
  *
- * <p>{@link Variant#PLAIN} drops every shortcut, leaving the same layers: the "plain" networks
- * with which the paper showed degradation. {@link #cifarStyle} builds the paper's CIFAR-10
- * networks (6n+2 layers, widths 16/32/64) for that experiment on small images.
+ * <p>{@link Variant#PLAIN} drops every shortcut, leaving the same layers: the "plain" networks with
+ * which the paper showed degradation. {@link #cifarStyle} builds the paper's CIFAR-10 networks
+ * (6n+2 layers, widths 16/32/64) for that experiment on small images.
  *
- * <p>When (not) to use it: the default backbone for image recognition; on a phone, prefer
- * {@link MobileNetV2} or {@link SqueezeNet} with an order of magnitude fewer weights.
+ * <p>When (not) to use it: the default backbone for image recognition; on a phone, prefer {@link
+ * MobileNetV2} or {@link SqueezeNet} with an order of magnitude fewer weights.
  */
 public final class ResNet {
 
@@ -42,12 +40,13 @@ public final class ResNet {
     }
 
     /** Blocks per stage for each depth of the paper's table 1. */
-    public static final Map<Integer, int[]> STAGES = Map.of(
-            18, new int[] {2, 2, 2, 2},
-            34, new int[] {3, 4, 6, 3},
-            50, new int[] {3, 4, 6, 3},
-            101, new int[] {3, 4, 23, 3},
-            152, new int[] {3, 8, 36, 3});
+    public static final Map<Integer, int[]> STAGES =
+            Map.of(
+                    18, new int[] {2, 2, 2, 2},
+                    34, new int[] {3, 4, 6, 3},
+                    50, new int[] {3, 4, 6, 3},
+                    101, new int[] {3, 4, 23, 3},
+                    152, new int[] {3, 8, 36, 3});
 
     private ResNet() {}
 
@@ -55,14 +54,15 @@ public final class ResNet {
     public static Builder builder(int depth) {
         int[] blocks = STAGES.get(depth);
         if (blocks == null) {
-            throw new IllegalArgumentException("ResNet depths of the paper: " + STAGES.keySet() + ", not " + depth);
+            throw new IllegalArgumentException(
+                    "ResNet depths of the paper: " + STAGES.keySet() + ", not " + depth);
         }
         return new Builder().optBlocks(blocks).optBottleneck(depth >= 50);
     }
 
     /**
-     * For Fashion-MNIST (1×28×28, 10 classes): the same stages, widths ÷ 4 (16 … 128), and a
-     * 3×3/1 stem convolution without max pooling (28 pixels have no room for the 7×7/2 + pool).
+     * For Fashion-MNIST (1×28×28, 10 classes): the same stages, widths ÷ 4 (16 … 128), and a 3×3/1
+     * stem convolution without max pooling (28 pixels have no room for the 7×7/2 + pool).
      */
     public static Builder courseSized(int depth) {
         return builder(depth).optWidths(16, 32, 64, 128).optSmallStem(true).optClasses(10);
@@ -78,7 +78,11 @@ public final class ResNet {
             throw new IllegalArgumentException("CIFAR-style depth is 6n+2, not " + depth);
         }
         int n = (depth - 2) / 6;
-        return new Builder().optBlocks(n, n, n).optWidths(16, 32, 64).optSmallStem(true).optClasses(10);
+        return new Builder()
+                .optBlocks(n, n, n)
+                .optWidths(16, 32, 64)
+                .optSmallStem(true)
+                .optClasses(10);
     }
 
     public static final class Builder {
@@ -129,14 +133,20 @@ public final class ResNet {
 
         public Block build() {
             if (blocks.length != widths.length) {
-                throw new IllegalArgumentException("one width per stage: " + Arrays.toString(widths));
+                throw new IllegalArgumentException(
+                        "one width per stage: " + Arrays.toString(widths));
             }
             SequentialBlock net = new SequentialBlock();
             if (smallStem) { // (B, 1, 28, 28) -> (B, w0, 28, 28)
                 net.add(Layers.convBnRelu(widths[0], 3, 1));
-            } else {         // (B, 3, 224, 224) -> conv 7×7/2 (B, 64, 112, 112) -> pool (B, 64, 56, 56)
-                net.add(Layers.convBnRelu(widths[0], 7, 2)
-                        .add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1))));
+            } else { // (B, 3, 224, 224) -> conv 7×7/2 (B, 64, 112, 112) -> pool (B, 64, 56, 56)
+                net.add(
+                        Layers.convBnRelu(widths[0], 7, 2)
+                                .add(
+                                        Pool.maxPool2dBlock(
+                                                new Shape(3, 3),
+                                                new Shape(2, 2),
+                                                new Shape(1, 1))));
             }
             int channels = widths[0];
             for (int s = 0; s < blocks.length; s++) {
@@ -154,16 +164,19 @@ public final class ResNet {
                 net.add(Layers.bnRelu()); // the last unit's output is not activated yet
             }
             // (B, C, 7, 7) -> global average pooling (B, C) -> (B, classes)
-            return net.add(Pool.globalAvgPool2dBlock()).add(Blocks.batchFlattenBlock())
+            return net.add(Pool.globalAvgPool2dBlock())
+                    .add(Blocks.batchFlattenBlock())
                     .add(Linear.builder().setUnits(classes).build());
         }
 
         private Block block(int width, int stride, boolean project) {
             if (bottleneck) {
                 if (variant == Variant.PRE_ACTIVATION) {
-                    throw new UnsupportedOperationException("pre-activation bottlenecks are not built here");
+                    throw new UnsupportedOperationException(
+                            "pre-activation bottlenecks are not built here");
                 }
-                return ResidualBlock.bottleneck(width, stride, project, variant == Variant.ORIGINAL);
+                return ResidualBlock.bottleneck(
+                        width, stride, project, variant == Variant.ORIGINAL);
             }
             return switch (variant) {
                 case ORIGINAL -> ResidualBlock.original(width, stride, project);
@@ -174,8 +187,14 @@ public final class ResNet {
 
         @Override
         public String toString() {
-            return (variant == Variant.PLAIN ? "Plain-" : "ResNet-") + depth() + Arrays.toString(widths)
-                    + Arrays.toString(blocks) + variant + (smallStem ? "/small" : "") + "/" + classes;
+            return (variant == Variant.PLAIN ? "Plain-" : "ResNet-")
+                    + depth()
+                    + Arrays.toString(widths)
+                    + Arrays.toString(blocks)
+                    + variant
+                    + (smallStem ? "/small" : "")
+                    + "/"
+                    + classes;
         }
     }
 }

@@ -7,7 +7,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
-
 import java.util.List;
 
 /**
@@ -17,14 +16,14 @@ import java.util.List;
  * <ul>
  *   <li>а {@link #plain}: y = F(x), no shortcut (the "plain" networks of the degradation
  *       experiment);
- *   <li>б, в {@link #residual}: y = F(x) + x, so ∂y/∂x = 1 + ∂F/∂x: the gradient always has a
- *       path that does not shrink;
+ *   <li>б, в {@link #residual}: y = F(x) + x, so ∂y/∂x = 1 + ∂F/∂x: the gradient always has a path
+ *       that does not shrink;
  *   <li>г {@link #gated}: y = (1 − σ(f(x)))·x + σ(f(x))·F(x) with f a 1×1 convolution, a gate
  *       deciding per channel and position how much of F to let through (highway networks);
- *   <li>д {@link #original}: ResNet's block (He et al., CVPR 2016): y = ReLU(BN(conv(ReLU(BN(conv x)))) + x),
- *       the ReLU after the addition sits on the shortcut too;
- *   <li>е {@link #preActivation}: the identity-mapping block (He et al., ECCV 2016):
- *       y = x + conv(ReLU(BN(conv(ReLU(BN(x)))))), nothing on the shortcut at all;
+ *   <li>д {@link #original}: ResNet's block (He et al., CVPR 2016): y = ReLU(BN(conv(ReLU(BN(conv
+ *       x)))) + x), the ReLU after the addition sits on the shortcut too;
+ *   <li>е {@link #preActivation}: the identity-mapping block (He et al., ECCV 2016): y = x +
+ *       conv(ReLU(BN(conv(ReLU(BN(x)))))), nothing on the shortcut at all;
  *   <li>{@link #bottleneck}: 1×1 reduce → 3×3 → 1×1 expand (×4), for ResNet-50/101/152.
  * </ul>
  *
@@ -48,12 +47,14 @@ public final class ResidualBlock {
     /** Figure 36 г: y = (1 − σ(f(x)))·x + σ(f(x))·F(x), f a 1×1 convolution to {@code channels}. */
     public static Block gated(Block f, int channels) {
         Block gate = Layers.conv(channels, 1, 1, true);
-        return new ParallelBlock(outputs -> {
-            NDArray x = outputs.get(0).head();
-            NDArray fx = outputs.get(1).head();
-            NDArray t = Activation.sigmoid(outputs.get(2).head());
-            return new NDList(t.neg().add(1).mul(x).add(t.mul(fx)));   // (1 − t)·x + t·F(x)
-        }, List.of(Blocks.identityBlock(), f, gate));
+        return new ParallelBlock(
+                outputs -> {
+                    NDArray x = outputs.get(0).head();
+                    NDArray fx = outputs.get(1).head();
+                    NDArray t = Activation.sigmoid(outputs.get(2).head());
+                    return new NDList(t.neg().add(1).mul(x).add(t.mul(fx))); // (1 − t)·x + t·F(x)
+                },
+                List.of(Blocks.identityBlock(), f, gate));
     }
 
     /** The two 3×3 convolutions of a basic block, post-activation order: conv-BN-ReLU-conv-BN. */
@@ -63,7 +64,8 @@ public final class ResidualBlock {
 
     /** Figure 36 д: y = ReLU(F(x) + shortcut(x)), F = conv-BN-ReLU-conv-BN. */
     public static Block original(int channels, int stride, boolean project) {
-        return new SequentialBlock().add(add(basicBody(channels, stride), shortcut(channels, stride, project)))
+        return new SequentialBlock()
+                .add(add(basicBody(channels, stride), shortcut(channels, stride, project)))
                 .add(Layers.relu());
     }
 
@@ -74,19 +76,25 @@ public final class ResidualBlock {
 
     /** Figure 36 е: y = shortcut(x) + conv(ReLU(BN(conv(ReLU(BN(x)))))). */
     public static Block preActivation(int channels, int stride, boolean project) {
-        SequentialBlock f = Layers.bnRelu().add(Layers.conv(channels, 3, stride, false))
-                .add(Layers.bnRelu()).add(Layers.conv(channels, 3, 1, false));
+        SequentialBlock f =
+                Layers.bnRelu()
+                        .add(Layers.conv(channels, 3, stride, false))
+                        .add(Layers.bnRelu())
+                        .add(Layers.conv(channels, 3, 1, false));
         return add(f, project ? Layers.conv(channels, 1, stride, false) : Blocks.identityBlock());
     }
 
     /**
-     * The bottleneck block of ResNet-50/101/152: 1×1 to {@code channels}, 3×3, 1×1 to
-     * 4·channels, post-activation. The stride sits on the first 1×1 as in the paper
-     * (torchvision's "v1.5" moves it to the 3×3; the weights are the same).
+     * The bottleneck block of ResNet-50/101/152: 1×1 to {@code channels}, 3×3, 1×1 to 4·channels,
+     * post-activation. The stride sits on the first 1×1 as in the paper (torchvision's "v1.5" moves
+     * it to the 3×3; the weights are the same).
      */
-    public static Block bottleneck(int channels, int stride, boolean project, boolean withShortcut) {
-        SequentialBlock f = Layers.convBnRelu(channels, 1, stride).add(Layers.convBnRelu(channels, 3, 1))
-                .add(Layers.convBn(4 * channels, 1, 1));
+    public static Block bottleneck(
+            int channels, int stride, boolean project, boolean withShortcut) {
+        SequentialBlock f =
+                Layers.convBnRelu(channels, 1, stride)
+                        .add(Layers.convBnRelu(channels, 3, 1))
+                        .add(Layers.convBn(4 * channels, 1, 1));
         Block body = withShortcut ? add(f, shortcut(4 * channels, stride, project)) : f;
         return new SequentialBlock().add(body).add(Layers.relu());
     }
@@ -98,7 +106,8 @@ public final class ResidualBlock {
 
     /** Both paths on the same input, outputs added. */
     static Block add(Block f, Block shortcut) {
-        return new ParallelBlock(outputs -> new NDList(outputs.get(0).head().add(outputs.get(1).head())),
+        return new ParallelBlock(
+                outputs -> new NDList(outputs.get(0).head().add(outputs.get(1).head())),
                 List.of(f, shortcut));
     }
 }

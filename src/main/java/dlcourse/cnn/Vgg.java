@@ -8,7 +8,6 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,17 +17,17 @@ import java.util.List;
  *
  * <p>The idea: only 3×3 convolutions with stride 1, two to four of them stacked between 2×2 max
  * poolings. Three stacked 3×3 layers see a 7×7 window (the receptive field of one 7×7 layer) with
- * 27·C² weights instead of 49·C², and put three non-linearities where there was one. The number
- * of feature maps doubles after each pooling (64 → 512), and three fully connected layers
- * (4096, 4096, classes) finish the network on the flattened features.
+ * 27·C² weights instead of 49·C², and put three non-linearities where there was one. The number of
+ * feature maps doubles after each pooling (64 → 512), and three fully connected layers (4096, 4096,
+ * classes) finish the network on the flattened features.
  *
  * <p>The paper's configurations are data ({@link Configuration}): the table of the paper, one
  * string per network, stages separated by {@code |}; {@code 256/1} is a 1×1 convolution
  * (configuration C, the paper's test of 1×1 layers as extra non-linearity).
  *
- * <p>When (not) to use it: VGG is the clearest deep CNN to read and its features transfer well,
- * but 90 % of its 138 M weights sit in the first fully connected layer and it is slow; for
- * anything trained from scratch a ResNet gives more accuracy for far less compute.
+ * <p>When (not) to use it: VGG is the clearest deep CNN to read and its features transfer well, but
+ * 90 % of its 138 M weights sit in the first fully connected layer and it is slow; for anything
+ * trained from scratch a ResNet gives more accuracy for far less compute.
  */
 public final class Vgg {
 
@@ -48,14 +47,20 @@ public final class Vgg {
             this.layers = layers;
         }
 
-        /** The stages: each a list of {width, kernel} convolutions, followed by a 2×2 max pooling. */
+        /**
+         * The stages: each a list of {width, kernel} convolutions, followed by a 2×2 max pooling.
+         */
         public List<List<int[]>> stages() {
             List<List<int[]>> stages = new ArrayList<>();
             for (String stage : layers.split("\\|")) {
                 List<int[]> convs = new ArrayList<>();
                 for (String conv : stage.trim().split("\\s+")) {
                     String[] parts = conv.split("/");
-                    convs.add(new int[] {Integer.parseInt(parts[0]), parts.length > 1 ? Integer.parseInt(parts[1]) : 3});
+                    convs.add(
+                            new int[] {
+                                Integer.parseInt(parts[0]),
+                                parts.length > 1 ? Integer.parseInt(parts[1]) : 3
+                            });
                 }
                 stages.add(convs);
             }
@@ -80,7 +85,11 @@ public final class Vgg {
      * Input 1×32×32: five 2×2 poolings take 32 to 1 (28 would not divide; resize the images to 32).
      */
     public static Builder courseSized() {
-        return new Builder().optConfiguration(Configuration.A).optWidthDivisor(4).optHidden(256).optClasses(10);
+        return new Builder()
+                .optConfiguration(Configuration.A)
+                .optWidthDivisor(4)
+                .optHidden(256)
+                .optClasses(10);
     }
 
     public static final class Builder {
@@ -119,7 +128,10 @@ public final class Vgg {
             return this;
         }
 
-        /** Batch norm after each convolution (not in the paper, which predates it; torchvision's vgg*_bn). */
+        /**
+         * Batch norm after each convolution (not in the paper, which predates it; torchvision's
+         * vgg*_bn).
+         */
         public Builder optBatchNorm(boolean on) {
             this.batchNorm = on;
             return this;
@@ -152,7 +164,14 @@ public final class Vgg {
 
         @Override
         public String toString() {
-            return configuration.title + "/" + widthDivisor + "/" + hidden + "/" + classes + (batchNorm ? "/bn" : "");
+            return configuration.title
+                    + "/"
+                    + widthDivisor
+                    + "/"
+                    + hidden
+                    + "/"
+                    + classes
+                    + (batchNorm ? "/bn" : "");
         }
     }
 }

@@ -2,7 +2,6 @@ package dlcourse.core;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-
 import java.util.Locale;
 
 /**
@@ -11,7 +10,9 @@ import java.util.Locale;
  */
 public final class Devices {
 
-    /** The environment variable (or system property {@code dl.device}) that overrides the choice. */
+    /**
+     * The environment variable (or system property {@code dl.device}) that overrides the choice.
+     */
     public static final String ENV = "DL_DEVICE";
 
     private static volatile Device best;
@@ -48,16 +49,25 @@ public final class Devices {
             try {
                 id = v.equals("gpu") ? 0 : Integer.parseInt(v.substring(4));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(ENV + "=" + override + ": номер GPU должен быть числом, например gpu:0", e);
+                throw new IllegalArgumentException(
+                        ENV + "=" + override + ": номер GPU должен быть числом, например gpu:0", e);
             }
             if (id < 0 || id >= gpuCount) {
-                throw new IllegalStateException(ENV + "=" + override + ", но движок видит GPU: " + gpuCount
-                        + ". Проверьте драйвер (nvidia-smi) и сборку с CUDA-версией libtorch (README, «Работа на GPU»),"
-                        + " или уберите " + ENV + ", чтобы считать на CPU.");
+                throw new IllegalStateException(
+                        ENV
+                                + "="
+                                + override
+                                + ", но движок видит GPU: "
+                                + gpuCount
+                                + ". Проверьте драйвер (nvidia-smi) и сборку с CUDA-версией"
+                                + " libtorch (README, «Работа на GPU»), или уберите "
+                                + ENV
+                                + ", чтобы считать на CPU.");
             }
             return Device.gpu(id);
         }
-        throw new IllegalArgumentException(ENV + "=" + override + " не распознан: допустимы cpu, gpu, gpu:N, auto");
+        throw new IllegalArgumentException(
+                ENV + "=" + override + " не распознан: допустимы cpu, gpu, gpu:N, auto");
     }
 
     /** A readable summary of this machine and of the device chosen. */

@@ -3,7 +3,6 @@ package dlcourse.core;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.util.cuda.CudaUtils;
-
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
@@ -13,8 +12,8 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What this machine offers for training: the engine, the device chosen, CPU cores, memory and
- * the GPUs the engine sees.
+ * What this machine offers for training: the engine, the device chosen, CPU cores, memory and the
+ * GPUs the engine sees.
  */
 public record Hardware(
         String engine,
@@ -38,20 +37,33 @@ public record Hardware(
             String name = i < names.size() ? names.get(i) : "GPU " + i;
             gpus.add(new Gpu(i, name, mem.getMax(), CudaUtils.getComputeCapability(i)));
         }
-        long physical = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getTotalMemorySize();
-        return new Hardware(engine.getEngineName(), engine.getVersion(), chosen,
-                Runtime.getRuntime().availableProcessors(), physical, Runtime.getRuntime().maxMemory(), gpus);
+        long physical =
+                ((com.sun.management.OperatingSystemMXBean)
+                                ManagementFactory.getOperatingSystemMXBean())
+                        .getTotalMemorySize();
+        return new Hardware(
+                engine.getEngineName(),
+                engine.getVersion(),
+                chosen,
+                Runtime.getRuntime().availableProcessors(),
+                physical,
+                Runtime.getRuntime().maxMemory(),
+                gpus);
     }
 
     private static List<String> nvidiaSmiNames() {
         List<String> names = new ArrayList<>();
         try {
-            Process p = new ProcessBuilder("nvidia-smi", "--query-gpu=name", "--format=csv,noheader")
-                    .redirectErrorStream(true).start();
+            Process p =
+                    new ProcessBuilder("nvidia-smi", "--query-gpu=name", "--format=csv,noheader")
+                            .redirectErrorStream(true)
+                            .start();
             if (p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                new String(p.getInputStream().readAllBytes()).lines().map(String::trim)
-                        .filter(s -> !s.isEmpty()).forEach(names::add);
+                new String(p.getInputStream().readAllBytes())
+                        .lines()
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .forEach(names::add);
             }
         } catch (IOException | InterruptedException e) {
             // No nvidia-smi: GPUs keep their numeric names.
@@ -67,17 +79,29 @@ public record Hardware(
     public String toString() {
         StringBuilder sb = new StringBuilder();
         sb.append("Движок:        ").append(engine).append(' ').append(engineVersion).append('\n');
-        sb.append("Устройство:    ").append(device).append(device.isGpu() ? " (GPU)" : " (CPU)").append('\n');
+        sb.append("Устройство:    ")
+                .append(device)
+                .append(device.isGpu() ? " (GPU)" : " (CPU)")
+                .append('\n');
         sb.append("Ядра CPU:      ").append(cpuCores).append('\n');
-        sb.append("Память:        ").append(gib(physicalMemoryBytes)).append(" (куча JVM до ")
-                .append(gib(maxHeapBytes)).append(")\n");
+        sb.append("Память:        ")
+                .append(gib(physicalMemoryBytes))
+                .append(" (куча JVM до ")
+                .append(gib(maxHeapBytes))
+                .append(")\n");
         if (gpus.isEmpty()) {
             sb.append("GPU:           не найден");
         } else {
             for (Gpu g : gpus) {
-                sb.append("GPU ").append(g.id()).append(":         ").append(g.name()).append(", ")
-                        .append(gib(g.memoryBytes())).append(", compute capability ")
-                        .append(g.computeCapability()).append('\n');
+                sb.append("GPU ")
+                        .append(g.id())
+                        .append(":         ")
+                        .append(g.name())
+                        .append(", ")
+                        .append(gib(g.memoryBytes()))
+                        .append(", compute capability ")
+                        .append(g.computeCapability())
+                        .append('\n');
             }
         }
         return sb.toString().stripTrailing();

@@ -9,22 +9,27 @@ import ai.djl.nn.recurrent.RecurrentBlock;
 import ai.djl.util.Pair;
 
 /**
- * The arithmetic of a network: multiply-adds of one forward pass for one example, counted from
- * the built layers. A training step costs about three times this (forward, and a backward pass
- * that computes gradients with respect to both inputs and weights), and a floating-point rate
- * counts each multiply-add as two operations.
+ * The arithmetic of a network: multiply-adds of one forward pass for one example, counted from the
+ * built layers. A training step costs about three times this (forward, and a backward pass that
+ * computes gradients with respect to both inputs and weights), and a floating-point rate counts
+ * each multiply-add as two operations.
  *
- * <p>Counted: convolutions (grouped ones too), fully connected layers, recurrent layers
- * (batch first, as every recurrent layer of the course), and any block that counts itself
- * ({@link Counted}). Batch norm, activations, pooling and other element-wise work are left out:
- * a few per cent of a CNN's arithmetic. A leaf with weights of a kind not listed is an error, not
- * a silent zero.
+ * <p>Counted: convolutions (grouped ones too), fully connected layers, recurrent layers (batch
+ * first, as every recurrent layer of the course), and any block that counts itself ({@link
+ * Counted}). Batch norm, activations, pooling and other element-wise work are left out: a few per
+ * cent of a CNN's arithmetic. A leaf with weights of a kind not listed is an error, not a silent
+ * zero.
  */
 public final class MultiplyAdds {
 
-    /** A layer that knows its own count, e.g. a transposed convolution built from other operations. */
+    /**
+     * A layer that knows its own count, e.g. a transposed convolution built from other operations.
+     */
     public interface Counted {
-        /** Multiply-adds of one forward pass for one example, given the input shapes with a batch axis. */
+        /**
+         * Multiply-adds of one forward pass for one example, given the input shapes with a batch
+         * axis.
+         */
         long multiplyAdds(Shape[] inputShapes);
     }
 
@@ -41,7 +46,8 @@ public final class MultiplyAdds {
             for (Pair<String, Block> c : b.getChildren()) {
                 total += count(c.getValue());
             }
-            return total + (b instanceof Counted counted ? counted.multiplyAdds(b.getInputShapes()) : 0);
+            return total
+                    + (b instanceof Counted counted ? counted.multiplyAdds(b.getInputShapes()) : 0);
         }
         if (b instanceof Counted counted) {
             return counted.multiplyAdds(b.getInputShapes());
@@ -61,11 +67,14 @@ public final class MultiplyAdds {
             return in.slice(1, in.dimension() - 1).size() * weights;
         }
         if (b instanceof RecurrentBlock) {
-            // (B, T, C): every step multiplies the input-to-hidden and hidden-to-hidden matrices once
+            // (B, T, C): every step multiplies the input-to-hidden and hidden-to-hidden matrices
+            // once
             return in.get(1) * weights;
         }
-        throw new IllegalArgumentException("не умею считать умножения-сложения слоя " + b.getClass().getSimpleName()
-                + ": реализуйте в нём MultiplyAdds.Counted");
+        throw new IllegalArgumentException(
+                "не умею считать умножения-сложения слоя "
+                        + b.getClass().getSimpleName()
+                        + ": реализуйте в нём MultiplyAdds.Counted");
     }
 
     /** Elements of a leaf's weight matrices (not biases or batch-norm scales). */

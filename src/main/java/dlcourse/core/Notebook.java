@@ -1,17 +1,16 @@
 package dlcourse.core;
 
+import java.util.Map;
+import java.util.UUID;
 import org.dflib.jjava.jupyter.channels.ReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.DisplayStream;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 
-import java.util.Map;
-import java.util.UUID;
-
 /**
  * The bridge to the Jupyter front end: rich outputs (HTML, PNG, plotly JSON) and displays that
- * update in place. Outside a JJava kernel (unit tests, benchmarks, a plain JVM) every call
- * falls back to text on standard output, so library code never has to ask where it runs.
+ * update in place. Outside a JJava kernel (unit tests, benchmarks, a plain JVM) every call falls
+ * back to text on standard output, so library code never has to ask where it runs.
  */
 public final class Notebook {
 
@@ -45,7 +44,10 @@ public final class Notebook {
     /** Replaces the content of a display made by {@link #show}. Outside a kernel: does nothing. */
     public static void update(String id, String text, Map<String, Object> bundle) {
         if (inKernel()) {
-            BaseKernel.notebookKernel().getIO().display.updateDisplay(displayData(id, text, bundle));
+            BaseKernel.notebookKernel()
+                    .getIO()
+                    .display
+                    .updateDisplay(displayData(id, text, bundle));
         }
     }
 
@@ -55,16 +57,16 @@ public final class Notebook {
     }
 
     /**
-     * Runs {@code action} when the running cell ends — normally, with an error, or interrupted —
-     * on the kernel's thread, just before the kernel reports itself idle: the last moment at which
-     * the cell's displays still accept updates (JupyterLab routes an update only to the execution
-     * that made the display, and only until that execution is idle). Returns false, and defers
-     * nothing, outside a cell. Must be called from the cell's own code, while it runs.
+     * Runs {@code action} when the running cell ends — normally, with an error, or interrupted — on
+     * the kernel's thread, just before the kernel reports itself idle: the last moment at which the
+     * cell's displays still accept updates (JupyterLab routes an update only to the execution that
+     * made the display, and only until that execution is idle). Returns false, and defers nothing,
+     * outside a cell. Must be called from the cell's own code, while it runs.
      *
      * <p>JJava has no public hook for the end of a cell. Its display stream keeps the cell's reply
-     * environment in a private field; JJava runs that environment's deferred actions, last in
-     * first out, when the cell ends (reply, then these, then detaching the streams, then idle).
-     * The action is added there. Should a JJava release rename the field, this returns false and
+     * environment in a private field; JJava runs that environment's deferred actions, last in first
+     * out, when the cell ends (reply, then these, then detaching the streams, then idle). The
+     * action is added there. Should a JJava release rename the field, this returns false and
      * callers fall back to acting on their own thread.
      */
     public static boolean atCellEnd(Runnable action) {
@@ -82,14 +84,16 @@ public final class Notebook {
         if (env == null) {
             return false;
         }
-        env.defer(() -> {
-            try {
-                action.run();
-            } catch (RuntimeException | Error e) {
-                // an exception here would skip JJava's own deferred steps (idle): report, never throw
-                e.printStackTrace(System.out);
-            }
-        });
+        env.defer(
+                () -> {
+                    try {
+                        action.run();
+                    } catch (RuntimeException | Error e) {
+                        // an exception here would skip JJava's own deferred steps (idle): report,
+                        // never throw
+                        e.printStackTrace(System.out);
+                    }
+                });
         return true;
     }
 

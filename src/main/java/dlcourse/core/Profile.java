@@ -3,17 +3,18 @@ package dlcourse.core;
 import java.util.Locale;
 
 /**
- * How big a run is: one environment variable, {@code DL_PROFILE}, chooses it for every
- * notebook and benchmark.
+ * How big a run is: one environment variable, {@code DL_PROFILE}, chooses it for every notebook and
+ * benchmark.
  *
  * <ul>
  *   <li>{@link #SMOKE}: seconds per notebook; CI runs every notebook this way.
- *   <li>{@link #LAPTOP}: minutes on a laptop CPU, with results worth looking at; the
- *       default without a GPU.
+ *   <li>{@link #LAPTOP}: minutes on a laptop CPU, with results worth looking at; the default
+ *       without a GPU.
  *   <li>{@link #FULL}: the lecture's scale; the default when a GPU is found.
  * </ul>
  *
- * Code reads sizes through {@link #pick}, e.g. {@code int epochs = Profile.current().pick(1, 5, 30);}.
+ * Code reads sizes through {@link #pick}, e.g. {@code int epochs = Profile.current().pick(1, 5,
+ * 30);}.
  */
 public enum Profile {
     SMOKE("smoke", "проверочный прогон для CI: маленькие данные, секунды на блокнот"),
@@ -71,7 +72,8 @@ public enum Profile {
     @SafeVarargs
     public final <T> T pick(T... bySize) {
         if (bySize.length != values().length) {
-            throw new IllegalArgumentException("pick needs one value per profile (smoke, laptop, full)");
+            throw new IllegalArgumentException(
+                    "pick needs one value per profile (smoke, laptop, full)");
         }
         return bySize[ordinal()];
     }
@@ -94,7 +96,8 @@ public enum Profile {
                 sb.append(p.id).append(" (").append(p.description).append("); ");
             }
         }
-        sb.append("\nВыбор: переменная окружения ").append(ENV)
+        sb.append("\nВыбор: переменная окружения ")
+                .append(ENV)
                 .append(" перед запуском, например `DL_PROFILE=full make lab`,")
                 .append(" или в ячейке: Profile.use(Profile.FULL);");
         return sb.toString();

@@ -1,9 +1,8 @@
 package dlcourse.core;
 
+import java.util.Locale;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
-
-import java.util.Locale;
 
 /** Small helpers for tablesaw tables as the notebooks show them. */
 public final class Tables {
@@ -40,7 +39,9 @@ public final class Tables {
         if (value instanceof Long || value instanceof Integer) {
             long n = ((Number) value).longValue();
             // thin spaces between thousands, as Russian typography writes 60 965 224
-            return Math.abs(n) < 10_000 ? Long.toString(n) : String.format(Locale.ROOT, "%,d", n).replace(',', '\u2009');
+            return Math.abs(n) < 10_000
+                    ? Long.toString(n)
+                    : String.format(Locale.ROOT, "%,d", n).replace(',', '\u2009');
         }
         if (value instanceof Double || value instanceof Float) {
             double d = ((Number) value).doubleValue();

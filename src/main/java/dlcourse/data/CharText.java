@@ -3,7 +3,6 @@ package dlcourse.data;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.ArrayDataset;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,12 +11,12 @@ import java.util.Random;
 import java.util.TreeSet;
 
 /**
- * A text for character-level language models: its vocabulary (the distinct characters),
- * encoding to indices and back, and minibatches of (input, next-character target) sequences.
+ * A text for character-level language models: its vocabulary (the distinct characters), encoding to
+ * indices and back, and minibatches of (input, next-character target) sequences.
  *
  * <p>The course's text is the Book of Genesis in the King James Version (1611, public domain),
- * {@code data/genesis-kjv.txt}, made from Debian's {@code bible-kjv-text} by
- * {@code tools/extract_genesis.sh}: 196 818 characters, 60 distinct.
+ * {@code data/genesis-kjv.txt}, made from Debian's {@code bible-kjv-text} by {@code
+ * tools/extract_genesis.sh}: 196 818 characters, 60 distinct.
  */
 public final class CharText {
 
@@ -77,7 +76,8 @@ public final class CharText {
         for (int i = 0; i < out.length; i++) {
             int k = index[s.charAt(i)];
             if (k < 0) {
-                throw new IllegalArgumentException("character '" + s.charAt(i) + "' is not in the vocabulary");
+                throw new IllegalArgumentException(
+                        "character '" + s.charAt(i) + "' is not in the vocabulary");
             }
             out[i] = k;
         }
@@ -92,13 +92,17 @@ public final class CharText {
         return sb.toString();
     }
 
-    /** The part between fractions {@code from} and {@code to} of the text, with this text's vocabulary (for train/validation splits). */
+    /**
+     * The part between fractions {@code from} and {@code to} of the text, with this text's
+     * vocabulary (for train/validation splits).
+     */
     public CharText slice(double from, double to) {
         TreeSet<Character> set = new TreeSet<>();
         for (char ch : vocab) {
             set.add(ch);
         }
-        return new CharText(text.substring((int) (text.length() * from), (int) (text.length() * to)), set);
+        return new CharText(
+                text.substring((int) (text.length() * from), (int) (text.length() * to)), set);
     }
 
     /**
@@ -117,11 +121,11 @@ public final class CharText {
     }
 
     /**
-     * Sequential minibatches: row b of batch k+1 continues row b of batch k in the text, so a
-     * model may carry its state from one batch to the next. Served in order.
+     * Sequential minibatches: row b of batch k+1 continues row b of batch k in the text, so a model
+     * may carry its state from one batch to the next. Served in order.
      */
     public ArrayDataset sequentialBatches(int steps, int batch) {
-        int streamLength = (text.length() - 1) / batch;  // each row reads its own contiguous stream
+        int streamLength = (text.length() - 1) / batch; // each row reads its own contiguous stream
         int perStream = streamLength / steps;
         int[] starts = new int[perStream * batch];
         for (int k = 0; k < perStream; k++) {
@@ -143,7 +147,10 @@ public final class CharText {
             }
         }
         Shape s = new Shape(starts.length, steps);
-        return new ArrayDataset.Builder().setData(DATA.create(x, s)).optLabels(DATA.create(y, s))
-                .setSampling(batch, shuffle).build();
+        return new ArrayDataset.Builder()
+                .setData(DATA.create(x, s))
+                .optLabels(DATA.create(y, s))
+                .setSampling(batch, shuffle)
+                .build();
     }
 }

@@ -23,9 +23,11 @@ public final class CourseData {
                 return p;
             }
         }
-        throw new IllegalStateException("Не найдена папка курса (с data/README.md) выше "
-                + Paths.get("").toAbsolutePath() + ". Запускайте блокноты из клона курса (make lab)"
-                + " или задайте DL_COURSE_HOME=<папка курса>.");
+        throw new IllegalStateException(
+                "Не найдена папка курса (с data/README.md) выше "
+                        + Paths.get("").toAbsolutePath()
+                        + ". Запускайте блокноты из клона курса (make lab)"
+                        + " или задайте DL_COURSE_HOME=<папка курса>.");
     }
 
     /** A file or folder under {@code data/}. */
@@ -34,11 +36,13 @@ public final class CourseData {
     }
 
     /**
-     * Where training checkpoints go: the system property {@code dl.checkpoints}, else
-     * {@code DL_CHECKPOINTS}, else {@code data/checkpoints}.
+     * Where training checkpoints go: the system property {@code dl.checkpoints}, else {@code
+     * DL_CHECKPOINTS}, else {@code data/checkpoints}.
      */
     public static Path checkpoints() {
         String configured = System.getProperty("dl.checkpoints", System.getenv("DL_CHECKPOINTS"));
-        return configured != null && !configured.isBlank() ? Paths.get(configured) : path("checkpoints");
+        return configured != null && !configured.isBlank()
+                ? Paths.get(configured)
+                : path("checkpoints");
     }
 }

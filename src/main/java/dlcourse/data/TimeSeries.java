@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.ArrayDataset;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A univariate time series from the course's CSVs (the lecture's examples: temperatures and
- * stock prices), its split in time order and sliding windows for forecasting.
+ * A univariate time series from the course's CSVs (the lecture's examples: temperatures and stock
+ * prices), its split in time order and sliding windows for forecasting.
  *
  * <pre>{@code
  * TimeSeries temps = TimeSeries.seattleTemperatures();       // hourly, 2010, °C
@@ -41,7 +40,9 @@ public final class TimeSeries {
         this.values = values;
     }
 
-    /** Hourly air temperature in Seattle, 2010 ({@code seattle-temps.csv}), converted from °F to °C. */
+    /**
+     * Hourly air temperature in Seattle, 2010 ({@code seattle-temps.csv}), converted from °F to °C.
+     */
     public static TimeSeries seattleTemperatures() {
         List<String[]> rows = csv("seattle-temps.csv");
         float[] v = new float[rows.size()];
@@ -148,7 +149,9 @@ public final class TimeSeries {
         private Windows windows(int from, int to, int lookback, int horizon, int stride) {
             List<Integer> starts = new ArrayList<>();
             for (int t = from + lookback; t + horizon <= to; t += stride) {
-                starts.add(t); // inputs [t − lookback, t), targets [t, t + horizon), all inside [from, to)
+                starts.add(
+                        t); // inputs [t − lookback, t), targets [t, t + horizon), all inside [from,
+                // to)
             }
             int n = starts.size();
             float[] x = new float[n * lookback];
@@ -165,23 +168,28 @@ public final class TimeSeries {
                 }
             }
             NDArray xa = DATA.create(x, new Shape(n, lookback, 1)); // (N, T, 1)
-            NDArray ya = DATA.create(y, new Shape(n, horizon));     // (N, horizon)
+            NDArray ya = DATA.create(y, new Shape(n, horizon)); // (N, horizon)
             return new Windows(this, xa, ya, first, lookback, horizon);
         }
     }
 
     /**
-     * Windows in normalised units: {@code x (N, lookback, 1)}, {@code y (N, horizon)};
-     * {@code targetStart[k]} is the series index of the first target of window k.
+     * Windows in normalised units: {@code x (N, lookback, 1)}, {@code y (N, horizon)}; {@code
+     * targetStart[k]} is the series index of the first target of window k.
      */
-    public record Windows(Split split, NDArray x, NDArray y, int[] targetStart, int lookback, int horizon) {
+    public record Windows(
+            Split split, NDArray x, NDArray y, int[] targetStart, int lookback, int horizon) {
 
         public int size() {
             return targetStart.length;
         }
 
         public ArrayDataset dataset(int batch, boolean shuffle) {
-            return new ArrayDataset.Builder().setData(x).optLabels(y).setSampling(batch, shuffle).build();
+            return new ArrayDataset.Builder()
+                    .setData(x)
+                    .optLabels(y)
+                    .setSampling(batch, shuffle)
+                    .build();
         }
     }
 }

@@ -21,10 +21,6 @@ import dlcourse.core.Devices;
 import dlcourse.train.Interruptible;
 import dlcourse.train.OptimizerState;
 import dlcourse.train.ProgressView;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.Table;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -32,12 +28,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.Table;
 
 /**
- * The adversarial game of the lecture (figure 47), trained the way the lecture states it:
- * k steps of the discriminator, then one step of the generator, each time holding the opponent
- * fixed. One loop serves GAN, DCGAN, conditional GAN and InfoGAN: a {@link Variant} adds its
- * codes, conditions and terms.
+ * The adversarial game of the lecture (figure 47), trained the way the lecture states it: k steps
+ * of the discriminator, then one step of the generator, each time holding the opponent fixed. One
+ * loop serves GAN, DCGAN, conditional GAN and InfoGAN: a {@link Variant} adds its codes, conditions
+ * and terms.
  *
  * <pre>{@code
  * try (var gan = AdversarialTraining.of(Dcgan.courseSized().build()).discriminatorSteps(1).start()) {
@@ -46,11 +45,11 @@ import java.util.function.Predicate;
  * }
  * }</pre>
  *
- * <p>Engine facts it relies on (platform notes): only one {@link GradientCollector} may be open,
- * so G's samples for the D step are detached with {@code stopGradient()}; during the G step D's
+ * <p>Engine facts it relies on (platform notes): only one {@link GradientCollector} may be open, so
+ * G's samples for the D step are detached with {@code stopGradient()}; during the G step D's
  * trainable parameters are frozen (not BatchNorm's running statistics, which must stay writable),
- * so no gradient of the G objective accumulates in D. Both players use Adam (lr 2·10⁻⁴, β1 0.5,
- * the DCGAN paper's settings). Losses are computed from logits ({@link #bce}).
+ * so no gradient of the G objective accumulates in D. Both players use Adam (lr 2·10⁻⁴, β1 0.5, the
+ * DCGAN paper's settings). Losses are computed from logits ({@link #bce}).
  *
  * <p>History (a tablesaw table, one row per {@code logEvery} generator steps, means over them):
  * {@code step, d_loss, g_loss, d_real} (mean D(x)), {@code d_fake} (mean D(G(z)) in the D step),
@@ -119,14 +118,22 @@ public final class AdversarialTraining implements AutoCloseable {
             gan.variant().fakeCondition(codes).forEach(a -> dIn.add(a.getShape()));
             discriminator.initialize(dIn.toArray(Shape[]::new));
         }
-        history = Table.create(gan.name(), IntColumn.create("step"), DoubleColumn.create("d_loss"),
-                DoubleColumn.create("g_loss"), DoubleColumn.create("d_real"), DoubleColumn.create("d_fake"),
-                DoubleColumn.create("extra"), DoubleColumn.create("seconds"));
+        history =
+                Table.create(
+                        gan.name(),
+                        IntColumn.create("step"),
+                        DoubleColumn.create("d_loss"),
+                        DoubleColumn.create("g_loss"),
+                        DoubleColumn.create("d_real"),
+                        DoubleColumn.create("d_fake"),
+                        DoubleColumn.create("extra"),
+                        DoubleColumn.create("seconds"));
         LIVE.put(gan.name(), this);
     }
 
     private static DefaultTrainingConfig config(float lr, float beta1, Device device) {
-        Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(lr)).optBeta1(beta1).build();
+        Optimizer adam =
+                Optimizer.adam().optLearningRateTracker(Tracker.fixed(lr)).optBeta1(beta1).build();
         return new DefaultTrainingConfig(BCE).optOptimizer(adam).optDevices(new Device[] {device});
     }
 
@@ -152,7 +159,10 @@ public final class AdversarialTraining implements AutoCloseable {
             this.discriminatorLr = gan.variant().learningRates()[1];
         }
 
-        /** k: discriminator steps per generator step (lecture: «несколько шагов обучения D»; default 1). */
+        /**
+         * k: discriminator steps per generator step (lecture: «несколько шагов обучения D»; default
+         * 1).
+         */
         public Builder discriminatorSteps(int k) {
             this.k = k;
             return this;
@@ -182,7 +192,10 @@ public final class AdversarialTraining implements AutoCloseable {
             return this;
         }
 
-        /** Data used as they come (toy points), not pixels in [0, 1] mapped to G's tanh range [−1, 1]. */
+        /**
+         * Data used as they come (toy points), not pixels in [0, 1] mapped to G's tanh range [−1,
+         * 1].
+         */
         public Builder rawData() {
             this.pixels = false;
             return this;
@@ -200,8 +213,8 @@ public final class AdversarialTraining implements AutoCloseable {
         }
 
         /**
-         * Creates both players with freshly initialised weights. Started again for the same GAN
-         * (a re-run cell), it first frees the previous game and its players' memory.
+         * Creates both players with freshly initialised weights. Started again for the same GAN (a
+         * re-run cell), it first frees the previous game and its players' memory.
          */
         public AdversarialTraining start() {
             // on the training thread: it waits for an interrupted game to finish its step
@@ -211,26 +224,35 @@ public final class AdversarialTraining implements AutoCloseable {
 
     /** Adds a callback run every {@code every} generator steps (and at step 0 before training). */
     public AdversarialTraining every(int every, Snapshot snapshot) {
-        snapshots.add((s, t) -> {
-            if (s % every == 0) {
-                snapshot.at(s, t);
-            }
-        });
+        snapshots.add(
+                (s, t) -> {
+                    if (s % every == 0) {
+                        snapshot.at(s, t);
+                    }
+                });
         return this;
     }
 
     /**
-     * Plays {@code generatorSteps} more rounds on images from {@code data} (pixels in [0, 1], mapped
-     * to [−1, 1]); each round is k D steps on k fresh real batches, then one G step. Shows live
-     * progress (step, losses, D(x), D(G(z)), speed, time left); Interrupt stops it within a round.
+     * Plays {@code generatorSteps} more rounds on images from {@code data} (pixels in [0, 1],
+     * mapped to [−1, 1]); each round is k D steps on k fresh real batches, then one G step. Shows
+     * live progress (step, losses, D(x), D(G(z)), speed, time left); Interrupt stops it within a
+     * round.
      */
     public Table fit(RandomAccessDataset data, int generatorSteps) {
         ProgressView view = ProgressView.create(quiet);
         int first = step;
-        return Interruptible.run(() -> play(data, generatorSteps, view), () -> view.end(
-                gan.name() + ": игра прервана на шаге G " + (step - first) + " из " + generatorSteps
-                        + ". Повторный запуск ячейки начнёт её заново с новыми весами;"
-                        + " продолжить эту: fit(...) в новой ячейке."));
+        return Interruptible.run(
+                () -> play(data, generatorSteps, view),
+                () ->
+                        view.end(
+                                gan.name()
+                                        + ": игра прервана на шаге G "
+                                        + (step - first)
+                                        + " из "
+                                        + generatorSteps
+                                        + ". Повторный запуск ячейки начнёт её заново с новыми"
+                                        + " весами; продолжить эту: fit(...) в новой ячейке."));
     }
 
     private Table play(RandomAccessDataset data, int generatorSteps, ProgressView view) {
@@ -247,7 +269,10 @@ public final class AdversarialTraining implements AutoCloseable {
                 float[] d = new float[4];
                 for (int i = 0; i < k; i++) {
                     try (Batch batch = next(data)) {
-                        float[] di = discriminatorStep(toGenerator(batch.getData().head()), batch.getLabels().head());
+                        float[] di =
+                                discriminatorStep(
+                                        toGenerator(batch.getData().head()),
+                                        batch.getLabels().head());
                         for (int j = 0; j < 4; j++) {
                             d[j] += di[j] / k;
                         }
@@ -271,10 +296,21 @@ public final class AdversarialTraining implements AutoCloseable {
                 int s = step;
                 snapshots.forEach(snap -> snap.at(s, this));
                 double rate = (g + 1) / ((System.nanoTime() - began) / 1e9);
-                view.progress((g + 1) / (double) generatorSteps, String.format(Locale.ROOT,
-                        "%s · шаг G %d/%d · потери D %.3f, G %.3f · D(x) %.2f · D(G(z)) %.2f · %.1f шагов/с · осталось %s",
-                        gan.name(), g + 1, generatorSteps, d[0], gLoss, d[1], d[2], rate,
-                        ProgressView.duration((generatorSteps - g - 1) / rate)));
+                view.progress(
+                        (g + 1) / (double) generatorSteps,
+                        String.format(
+                                Locale.ROOT,
+                                "%s · шаг G %d/%d · потери D %.3f, G %.3f · D(x) %.2f · D(G(z))"
+                                        + " %.2f · %.1f шагов/с · осталось %s",
+                                gan.name(),
+                                g + 1,
+                                generatorSteps,
+                                d[0],
+                                gLoss,
+                                d[1],
+                                d[2],
+                                rate,
+                                ProgressView.duration((generatorSteps - g - 1) / rate)));
             }
         } catch (Interruptible.Stopped e) {
             throw e; // the cell's end has said what happened
@@ -286,30 +322,42 @@ public final class AdversarialTraining implements AutoCloseable {
         return history;
     }
 
-    /**
-     * One D step. Returns {D loss, mean D(x), mean D(G(z)), extra term}.
-     */
+    /** One D step. Returns {D loss, mean D(x), mean D(G(z)), extra term}. */
     float[] discriminatorStep(NDArray realImages, NDArray labels) {
         int n = (int) realImages.getShape().get(0);
         lastBatch = n;
         try (NDManager m = realImages.getManager().newSubManager();
                 GradientCollector gc = discriminator.newGradientCollector()) {
             // (1) update D: maximise log D(x) + log(1 − D(G(z)))
-            //     ⇔ minimise BCE(D(x), 1) + BCE(D(G(z)), 0): an ordinary binary classifier, real vs generated.
+            //     ⇔ minimise BCE(D(x), 1) + BCE(D(G(z)), 0): an ordinary binary classifier, real vs
+            // generated.
             //     G is held fixed: its sample is detached, so no gradient reaches G's weights.
             NDList codes = gan.variant().sampleCodes(m, n);
-            NDArray fake = generator.forward(generatorInputs(m.randomNormal(new Shape(n, gan.latentDim())), codes))
-                    .head().stopGradient();
-            NDArray realLogit = discriminator.forward(with(realImages, gan.variant().realCondition(labels))).head();
+            NDArray fake =
+                    generator
+                            .forward(
+                                    generatorInputs(
+                                            m.randomNormal(new Shape(n, gan.latentDim())), codes))
+                            .head()
+                            .stopGradient();
+            NDArray realLogit =
+                    discriminator
+                            .forward(with(realImages, gan.variant().realCondition(labels)))
+                            .head();
             NDList fakeOut = discriminator.forward(with(fake, gan.variant().fakeCondition(codes)));
             NDArray loss = bce(realLogit, 1f).add(bce(fakeOut.head(), 0f));
-            NDArray extra = gan.variant().extraLoss(fakeOut, codes); // InfoGAN: trains Q (and D's body)
+            NDArray extra =
+                    gan.variant().extraLoss(fakeOut, codes); // InfoGAN: trains Q (and D's body)
             if (extra != null) {
                 loss = loss.add(extra);
             }
             gc.backward(loss);
-            float[] out = {loss.getFloat(), Activation.sigmoid(realLogit).mean().getFloat(),
-                    Activation.sigmoid(fakeOut.head()).mean().getFloat(), extra == null ? 0f : extra.getFloat()};
+            float[] out = {
+                loss.getFloat(),
+                Activation.sigmoid(realLogit).mean().getFloat(),
+                Activation.sigmoid(fakeOut.head()).mean().getFloat(),
+                extra == null ? 0f : extra.getFloat()
+            };
             check(out[0], "D");
             discriminator.step();
             return out;
@@ -321,16 +369,24 @@ public final class AdversarialTraining implements AutoCloseable {
         freeze(gan.discriminator(), true);
         try (NDManager m = generator.getManager().newSubManager();
                 GradientCollector gc = generator.newGradientCollector()) {
-            // (2) update G: the lecture's objective, minimise log(1 − D(G(z))), saturates: early on D
-            //     rejects samples confidently, D(G(z)) ≈ 0, and the gradient of log(1 − D) vanishes.
+            // (2) update G: the lecture's objective, minimise log(1 − D(G(z))), saturates: early on
+            // D
+            //     rejects samples confidently, D(G(z)) ≈ 0, and the gradient of log(1 − D)
+            // vanishes.
             //     Non-saturating form (Goodfellow et al. 2014): maximise log D(G(z))
-            //     ⇔ minimise BCE(D(G(z)), 1). Same fixed point p_gen = p_data, strong gradients early.
+            //     ⇔ minimise BCE(D(G(z)), 1). Same fixed point p_gen = p_data, strong gradients
+            // early.
             NDList codes = gan.variant().sampleCodes(m, n);
-            NDArray fake = generator.forward(generatorInputs(m.randomNormal(new Shape(n, gan.latentDim())), codes))
-                    .head();
+            NDArray fake =
+                    generator
+                            .forward(
+                                    generatorInputs(
+                                            m.randomNormal(new Shape(n, gan.latentDim())), codes))
+                            .head();
             NDList fakeOut = discriminator.forward(with(fake, gan.variant().fakeCondition(codes)));
             NDArray loss = bce(fakeOut.head(), 1f);
-            NDArray extra = gan.variant().extraLoss(fakeOut, codes); // InfoGAN: make the code recoverable
+            NDArray extra =
+                    gan.variant().extraLoss(fakeOut, codes); // InfoGAN: make the code recoverable
             if (extra != null) {
                 loss = loss.add(extra);
             }
@@ -350,16 +406,21 @@ public final class AdversarialTraining implements AutoCloseable {
         return BCE.evaluate(new NDList(t), new NDList(logits));
     }
 
-    /** Freezes (or thaws) the trainable parameters of a block; BatchNorm's running statistics stay writable. */
+    /**
+     * Freezes (or thaws) the trainable parameters of a block; BatchNorm's running statistics stay
+     * writable.
+     */
     static void freeze(Block block, boolean frozen) {
-        Predicate<Parameter> trainable = p -> p.getType() != Parameter.Type.RUNNING_MEAN
-                && p.getType() != Parameter.Type.RUNNING_VAR;
+        Predicate<Parameter> trainable =
+                p ->
+                        p.getType() != Parameter.Type.RUNNING_MEAN
+                                && p.getType() != Parameter.Type.RUNNING_VAR;
         block.freezeParameters(frozen, trainable);
     }
 
     /**
-     * Trains D alone for {@code steps} steps with G fixed: towards the optimal discriminator
-     * D*(x) = p_data(x) / (p_data(x) + p_gen(x)) of the current G.
+     * Trains D alone for {@code steps} steps with G fixed: towards the optimal discriminator D*(x)
+     * = p_data(x) / (p_data(x) + p_gen(x)) of the current G.
      */
     public void fitDiscriminatorOnly(RandomAccessDataset data, int steps) {
         for (int i = 0; i < steps; i++) {
@@ -382,7 +443,9 @@ public final class AdversarialTraining implements AutoCloseable {
 
     /** {@code n} images from the prior: fresh z and codes. */
     public NDArray sample(NDManager manager, int n) {
-        return generate(manager.randomNormal(new Shape(n, gan.latentDim())), gan.variant().sampleCodes(manager, n));
+        return generate(
+                manager.randomNormal(new Shape(n, gan.latentDim())),
+                gan.variant().sampleCodes(manager, n));
     }
 
     /** D's probability that images (in [0, 1]) are real, in inference mode. */
@@ -428,12 +491,12 @@ public final class AdversarialTraining implements AutoCloseable {
             try {
                 batches = discriminator.iterateDataset(data).iterator();
             } catch (java.io.IOException | ai.djl.translate.TranslateException e) {
-                throw new IllegalStateException("Не удалось прочитать данные: " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "Не удалось прочитать данные: " + e.getMessage(), e);
             }
         }
         return batches.next();
     }
-
 
     private void record(double[] sums, int rows) {
         history.intColumn("step").append(step);
@@ -447,8 +510,14 @@ public final class AdversarialTraining implements AutoCloseable {
 
     private void check(float loss, String who) {
         if (!Float.isFinite(loss)) {
-            throw new IllegalStateException("Потери " + who + " = " + loss + " на шаге G " + step
-                    + ": игра разошлась; уменьшите скорость обучения или проверьте данные");
+            throw new IllegalStateException(
+                    "Потери "
+                            + who
+                            + " = "
+                            + loss
+                            + " на шаге G "
+                            + step
+                            + ": игра разошлась; уменьшите скорость обучения или проверьте данные");
         }
     }
 
@@ -458,10 +527,15 @@ public final class AdversarialTraining implements AutoCloseable {
         if (r < 0) {
             return gan.name() + ": шагов G ещё не было";
         }
-        return String.format(Locale.ROOT, "шаг G %d: потери D %.3f, G %.3f; D(x) %.2f, D(G(z)) %.2f; %.0f с",
-                history.intColumn("step").get(r), history.doubleColumn("d_loss").get(r),
-                history.doubleColumn("g_loss").get(r), history.doubleColumn("d_real").get(r),
-                history.doubleColumn("d_fake").get(r), history.doubleColumn("seconds").get(r));
+        return String.format(
+                Locale.ROOT,
+                "шаг G %d: потери D %.3f, G %.3f; D(x) %.2f, D(G(z)) %.2f; %.0f с",
+                history.intColumn("step").get(r),
+                history.doubleColumn("d_loss").get(r),
+                history.doubleColumn("g_loss").get(r),
+                history.doubleColumn("d_real").get(r),
+                history.doubleColumn("d_fake").get(r),
+                history.doubleColumn("seconds").get(r));
     }
 
     @Override
@@ -473,7 +547,8 @@ public final class AdversarialTraining implements AutoCloseable {
         LIVE.remove(gan.name(), this);
         generator.close();
         discriminator.close();
-        OptimizerState.release(generatorConfig.getOptimizer()); // DJL would never free it (see OptimizerState)
+        OptimizerState.release(
+                generatorConfig.getOptimizer()); // DJL would never free it (see OptimizerState)
         OptimizerState.release(discriminatorConfig.getOptimizer());
         generatorModel.close();
         discriminatorModel.close();

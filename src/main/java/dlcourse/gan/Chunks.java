@@ -4,14 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-
 import java.util.function.Function;
 
 /**
  * Runs a network in inference over a batch in chunks along axis 0, each chunk in a temporary
- * manager: the intermediate activations are freed as soon as the chunk is done (otherwise they
- * stay attached to the caller's manager, and a notebook that evaluates every few hundred steps
- * grows by gigabytes), and a convolution never unfolds thousands of images at once.
+ * manager: the intermediate activations are freed as soon as the chunk is done (otherwise they stay
+ * attached to the caller's manager, and a notebook that evaluates every few hundred steps grows by
+ * gigabytes), and a convolution never unfolds thousands of images at once.
  */
 final class Chunks {
 

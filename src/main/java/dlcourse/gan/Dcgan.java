@@ -14,19 +14,21 @@ import ai.djl.training.initializer.NormalInitializer;
  * Generative Adversarial Networks", ICLR 2016 (lecture: «Архитектуры, основанные на GAN»).
  *
  * <p>The four rules of the lecture, in code:
+ *
  * <ol>
- *   <li>no pooling: D down-samples with strided convolutions, G up-samples with
- *       {@link TransposedConv2d transposed} ones;
+ *   <li>no pooling: D down-samples with strided convolutions, G up-samples with {@link
+ *       TransposedConv2d transposed} ones;
  *   <li>no fully connected hidden layers: z enters as a 1×1 image, D ends in a convolution;
  *   <li>batch normalisation in both G and D (not on G's output nor D's input layer);
  *   <li>ReLU in G (tanh at the output), LeakyReLU 0.2 in D.
  * </ol>
- * Plus the paper's training details: weights from N(0, 0.02), Adam lr 2·10⁻⁴, β1 0.5 (the
- * defaults of {@link AdversarialTraining}).
  *
- * <p>Sized for 28×28 (the paper's 64×64 network has one more stage): z → 7×7 → 14×14 → 28×28.
- * Paper width at the last hidden stage: 128; {@link #courseSized()} uses 32 for CPU budgets.
- * Use it for images; for tabular or 1-D data an {@link MlpGan} is enough.
+ * Plus the paper's training details: weights from N(0, 0.02), Adam lr 2·10⁻⁴, β1 0.5 (the defaults
+ * of {@link AdversarialTraining}).
+ *
+ * <p>Sized for 28×28 (the paper's 64×64 network has one more stage): z → 7×7 → 14×14 → 28×28. Paper
+ * width at the last hidden stage: 128; {@link #courseSized()} uses 32 for CPU budgets. Use it for
+ * images; for tabular or 1-D data an {@link MlpGan} is enough.
  */
 public final class Dcgan {
 
@@ -52,7 +54,10 @@ public final class Dcgan {
             return this;
         }
 
-        /** Channels of G's last hidden stage and D's first; the other stage has twice as many (paper: 128). */
+        /**
+         * Channels of G's last hidden stage and D's first; the other stage has twice as many
+         * (paper: 128).
+         */
         public Builder optWidth(int width) {
             this.width = width;
             return this;
@@ -64,50 +69,71 @@ public final class Dcgan {
         }
 
         public GanModel build() {
-            return new GanModel("dcgan", generator(width, channels), discriminator(width),
-                    latentDim, new Shape(channels, 28, 28), Variant.PLAIN);
+            return new GanModel(
+                    "dcgan",
+                    generator(width, channels),
+                    discriminator(width),
+                    latentDim,
+                    new Shape(channels, 28, 28),
+                    Variant.PLAIN);
         }
     }
 
     /** G: (z, codes…) each (B, ·) → (B, channels, 28, 28) in [−1, 1]. */
     public static Block generator(int width, int channels) {
-        SequentialBlock g = new SequentialBlock()
-                .add(Layers.concatVectors())                                   // (B, Z)
-                .add(Layers.asImage())                                         // (B, Z, 1, 1)
-                .add(TransposedConv2d.withoutBias(2 * width, 7, 1, 0))         // (B, 2w, 7, 7)
-                .add(BatchNorm.builder().build()).add(Activation::relu)
-                .add(TransposedConv2d.withoutBias(width, 4, 2, 1))             // (B, w, 14, 14)
-                .add(BatchNorm.builder().build()).add(Activation::relu)
-                .add(TransposedConv2d.of(channels, 4, 2, 1))                   // (B, channels, 28, 28)
-                .add(Activation::tanh);
+        SequentialBlock g =
+                new SequentialBlock()
+                        .add(Layers.concatVectors()) // (B, Z)
+                        .add(Layers.asImage()) // (B, Z, 1, 1)
+                        .add(TransposedConv2d.withoutBias(2 * width, 7, 1, 0)) // (B, 2w, 7, 7)
+                        .add(BatchNorm.builder().build())
+                        .add(Activation::relu)
+                        .add(TransposedConv2d.withoutBias(width, 4, 2, 1)) // (B, w, 14, 14)
+                        .add(BatchNorm.builder().build())
+                        .add(Activation::relu)
+                        .add(TransposedConv2d.of(channels, 4, 2, 1)) // (B, channels, 28, 28)
+                        .add(Activation::tanh);
         return paperInit(g);
     }
 
     /** D: (image (B, C, 28, 28)[, condition (B, K)]) → logit (B, 1). */
     public static Block discriminator(int width) {
-        SequentialBlock d = new SequentialBlock().add(body(width))            // (B, 2w, 7, 7)
-                .add(Conv2d.builder().setKernelShape(new Shape(7, 7)).setFilters(1).build()) // (B, 1, 1, 1)
-                .add(Layers.flatten());                                        // (B, 1)
+        SequentialBlock d =
+                new SequentialBlock()
+                        .add(body(width)) // (B, 2w, 7, 7)
+                        .add(
+                                Conv2d.builder()
+                                        .setKernelShape(new Shape(7, 7))
+                                        .setFilters(1)
+                                        .build()) // (B, 1, 1, 1)
+                        .add(Layers.flatten()); // (B, 1)
         return paperInit(d);
     }
 
     /** D's convolutional body, shared with InfoGAN's Q head: (B, C, 28, 28) → (B, 2w, 7, 7). */
     static SequentialBlock body(int width) {
         return new SequentialBlock()
-                .add(Layers.withConditionPlanes())                             // (B, C[+K], 28, 28)
-                .add(conv(width, true))                                        // (B, w, 14, 14), no BN on D's input
+                .add(Layers.withConditionPlanes()) // (B, C[+K], 28, 28)
+                .add(conv(width, true)) // (B, w, 14, 14), no BN on D's input
                 .add(leaky())
-                .add(conv(2 * width, false))                                   // (B, 2w, 7, 7)
-                .add(BatchNorm.builder().build()).add(leaky());
+                .add(conv(2 * width, false)) // (B, 2w, 7, 7)
+                .add(BatchNorm.builder().build())
+                .add(leaky());
     }
 
     private static Block conv(int filters, boolean bias) {
-        return Conv2d.builder().setKernelShape(new Shape(4, 4)).optStride(new Shape(2, 2))
-                .optPadding(new Shape(1, 1)).setFilters(filters).optBias(bias).build();
+        return Conv2d.builder()
+                .setKernelShape(new Shape(4, 4))
+                .optStride(new Shape(2, 2))
+                .optPadding(new Shape(1, 1))
+                .setFilters(filters)
+                .optBias(bias)
+                .build();
     }
 
     static Block leaky() {
-        return new ai.djl.nn.LambdaBlock(list -> Activation.leakyRelu(list, 0.2f), "leaky-relu-0.2");
+        return new ai.djl.nn.LambdaBlock(
+                list -> Activation.leakyRelu(list, 0.2f), "leaky-relu-0.2");
     }
 
     /** Weights (conv and linear) from N(0, 0.02), as in the paper. */

@@ -2,7 +2,6 @@ package dlcourse.gan;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-
 import java.util.Arrays;
 
 /** Distances between two samples of a distribution, to measure how close p_gen is to p_data. */
@@ -10,7 +9,10 @@ public final class Distances {
 
     private Distances() {}
 
-    /** Wasserstein-1 distance between two 1-D samples of equal size: mean |a₍ᵢ₎ − b₍ᵢ₎| over sorted values. */
+    /**
+     * Wasserstein-1 distance between two 1-D samples of equal size: mean |a₍ᵢ₎ − b₍ᵢ₎| over sorted
+     * values.
+     */
     public static double wasserstein1(float[] a, float[] b) {
         int n = Math.min(a.length, b.length);
         float[] x = Arrays.copyOf(a, a.length);
@@ -28,8 +30,7 @@ public final class Distances {
     /**
      * Fréchet distance between Gaussians fitted to two sets of feature vectors (N, d), as in FID
      * (Heusel et al. 2017), but on whatever features are given (here: the penultimate layer of a
-     * Fashion-MNIST classifier, not Inception):
-     * ‖μ₁ − μ₂‖² + Tr(Σ₁ + Σ₂ − 2 (Σ₁Σ₂)^{1/2}).
+     * Fashion-MNIST classifier, not Inception): ‖μ₁ − μ₂‖² + Tr(Σ₁ + Σ₂ − 2 (Σ₁Σ₂)^{1/2}).
      */
     public static double frechet(NDArray features1, NDArray features2) {
         double[][] a = rows(features1);
@@ -45,7 +46,10 @@ public final class Distances {
         return d2 + trace(s1) + trace(s2) - 2 * traceSqrtProduct(s1, s2);
     }
 
-    /** Tr((Σ₁Σ₂)^{1/2}) = Σ √λᵢ of the symmetric PSD matrix Σ₁^{1/2} Σ₂ Σ₁^{1/2} (same eigenvalues as Σ₁Σ₂). */
+    /**
+     * Tr((Σ₁Σ₂)^{1/2}) = Σ √λᵢ of the symmetric PSD matrix Σ₁^{1/2} Σ₂ Σ₁^{1/2} (same eigenvalues
+     * as Σ₁Σ₂).
+     */
     static double traceSqrtProduct(double[][] s1, double[][] s2) {
         double[][] r = sqrtPsd(s1);
         double[] eig = SymmetricEigen.values(multiply(multiply(r, s2), r));
@@ -56,7 +60,9 @@ public final class Distances {
         return t;
     }
 
-    /** The square root of a symmetric positive semi-definite matrix, via its eigen-decomposition. */
+    /**
+     * The square root of a symmetric positive semi-definite matrix, via its eigen-decomposition.
+     */
     static double[][] sqrtPsd(double[][] s) {
         int n = s.length;
         SymmetricEigen e = SymmetricEigen.of(s);

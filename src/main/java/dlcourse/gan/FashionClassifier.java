@@ -18,13 +18,13 @@ import dlcourse.data.FashionMnistData;
 import dlcourse.train.Training;
 
 /**
- * The independent judge of generated clothes: a small convolutional classifier trained once on
- * real Fashion-MNIST (never on generated images, never the discriminator judging its own
- * generator) and cached under {@code data/checkpoints/fashion-judge-<profile>} by
- * {@link Training.Builder#checkpoint}, so later notebooks load it in a second.
+ * The independent judge of generated clothes: a small convolutional classifier trained once on real
+ * Fashion-MNIST (never on generated images, never the discriminator judging its own generator) and
+ * cached under {@code data/checkpoints/fashion-judge-<profile>} by {@link
+ * Training.Builder#checkpoint}, so later notebooks load it in a second.
  *
- * <p>Two conv-BN-ReLU-pool stages (32, 64 channels), a 128-unit hidden layer (the features for
- * the Fréchet distance), 10 class scores. Images in [0, 1], (N, 1, 28, 28).
+ * <p>Two conv-BN-ReLU-pool stages (32, 64 channels), a 128-unit hidden layer (the features for the
+ * Fréchet distance), 10 class scores. Images in [0, 1], (N, 1, 28, 28).
  */
 public final class FashionClassifier {
 
@@ -36,14 +36,17 @@ public final class FashionClassifier {
     private final Training.Result result;
     private final ParameterStore parameters;
 
-    private FashionClassifier(SequentialBlock features, SequentialBlock net, Training.Result result) {
+    private FashionClassifier(
+            SequentialBlock features, SequentialBlock net, Training.Result result) {
         this.features = features;
         this.net = net;
         this.result = result;
         this.parameters = new ParameterStore(result.model().getNDManager(), false);
     }
 
-    /** The judge for the current profile: trained on first use (seconds to a minute), then loaded. */
+    /**
+     * The judge for the current profile: trained on first use (seconds to a minute), then loaded.
+     */
     public static synchronized FashionClassifier shared() {
         if (shared == null) {
             shared = train(Profile.current().pick(2, 3, 5));
@@ -55,24 +58,38 @@ public final class FashionClassifier {
         // its own seed: the judge must not depend on which notebook happens to train it first (the
         // others load it), else every figure it yields would change with the order notebooks ran in
         Seeds.fix(JUDGE_SEED);
-        SequentialBlock features = new SequentialBlock()
-                .add(stage(32))                                                  // (B, 32, 14, 14)
-                .add(stage(64))                                                  // (B, 64, 7, 7)
-                .add(Blocks.batchFlattenBlock())                                 // (B, 3136)
-                .add(Linear.builder().setUnits(128).build()).add(Activation::relu); // (B, 128)
-        SequentialBlock net = new SequentialBlock().add(features)
-                .add(Linear.builder().setUnits(10).build());                     // (B, 10)
-        Training.Result r = Training.of(net, new Shape(1, 28, 28)).name("fashion-judge").epochs(epochs)
-                .learningRate(1e-3f).checkpoint("fashion-judge-" + Profile.current()).quiet()
-                .fit(FashionMnistData.train(128), FashionMnistData.test(500));
+        SequentialBlock features =
+                new SequentialBlock()
+                        .add(stage(32)) // (B, 32, 14, 14)
+                        .add(stage(64)) // (B, 64, 7, 7)
+                        .add(Blocks.batchFlattenBlock()) // (B, 3136)
+                        .add(Linear.builder().setUnits(128).build())
+                        .add(Activation::relu); // (B, 128)
+        SequentialBlock net =
+                new SequentialBlock()
+                        .add(features)
+                        .add(Linear.builder().setUnits(10).build()); // (B, 10)
+        Training.Result r =
+                Training.of(net, new Shape(1, 28, 28))
+                        .name("fashion-judge")
+                        .epochs(epochs)
+                        .learningRate(1e-3f)
+                        .checkpoint("fashion-judge-" + Profile.current())
+                        .quiet()
+                        .fit(FashionMnistData.train(128), FashionMnistData.test(500));
         return new FashionClassifier(features, net, r);
     }
 
     private static SequentialBlock stage(int channels) {
         return new SequentialBlock()
-                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
-                        .setFilters(channels).build())
-                .add(BatchNorm.builder().build()).add(Activation::relu)
+                .add(
+                        Conv2d.builder()
+                                .setKernelShape(new Shape(3, 3))
+                                .optPadding(new Shape(1, 1))
+                                .setFilters(channels)
+                                .build())
+                .add(BatchNorm.builder().build())
+                .add(Activation::relu)
                 .add(Pool.maxPool2dBlock(new Shape(2, 2)));
     }
 

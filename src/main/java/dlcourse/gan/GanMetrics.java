@@ -31,7 +31,10 @@ public final class GanMetrics {
         return acc;
     }
 
-    /** Purity: each code value votes for its most frequent class; the fraction of samples in agreement. */
+    /**
+     * Purity: each code value votes for its most frequent class; the fraction of samples in
+     * agreement.
+     */
     public static double purity(int[][] confusion) {
         long agree = 0;
         long total = 0;
@@ -98,8 +101,8 @@ public final class GanMetrics {
     }
 
     /**
-     * Entropy (bits) of the predicted-class histogram of unconditional samples: log2(10) ≈ 3.32 when
-     * all classes are produced equally often, near 0 when the generator collapses to one mode.
+     * Entropy (bits) of the predicted-class histogram of unconditional samples: log2(10) ≈ 3.32
+     * when all classes are produced equally often, near 0 when the generator collapses to one mode.
      */
     public static double classCoverageEntropy(int[] predicted, int classes) {
         double[] p = new double[classes];

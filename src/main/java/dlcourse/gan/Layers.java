@@ -14,35 +14,53 @@ final class Layers {
 
     /** (z, c1, c2 …) each (B, ·) → (B, Σ): the generator's input vector. */
     static Block concatVectors() {
-        return new LambdaBlock(list -> list.size() == 1 ? new NDList(list.head()) : new NDList(NDArrays.concat(list, 1)),
+        return new LambdaBlock(
+                list ->
+                        list.size() == 1
+                                ? new NDList(list.head())
+                                : new NDList(NDArrays.concat(list, 1)),
                 "concat");
     }
 
     /** (B, C) → (B, C, 1, 1): a vector as a 1×1 image, for the first transposed convolution. */
     static Block asImage() {
-        return new LambdaBlock(list -> {
-            NDArray v = list.head();
-            return new NDList(v.reshape(v.getShape().get(0), v.getShape().get(1), 1, 1));
-        }, "as1x1");
+        return new LambdaBlock(
+                list -> {
+                    NDArray v = list.head();
+                    return new NDList(v.reshape(v.getShape().get(0), v.getShape().get(1), 1, 1));
+                },
+                "as1x1");
     }
 
-    /** (x (B, C, H, W), y (B, K)) → (B, C + K, H, W): the condition as K constant planes (cGAN's D). */
+    /**
+     * (x (B, C, H, W), y (B, K)) → (B, C + K, H, W): the condition as K constant planes (cGAN's D).
+     */
     static Block withConditionPlanes() {
-        return new LambdaBlock(list -> {
-            NDArray x = list.head();
-            if (list.size() == 1) {
-                return new NDList(x);
-            }
-            NDArray y = list.get(1);
-            Shape s = x.getShape();
-            NDArray planes = y.reshape(s.get(0), y.getShape().get(1), 1, 1)
-                    .broadcast(new Shape(s.get(0), y.getShape().get(1), s.get(2), s.get(3)));
-            return new NDList(NDArrays.concat(new NDList(x, planes), 1));
-        }, "condition-planes");
+        return new LambdaBlock(
+                list -> {
+                    NDArray x = list.head();
+                    if (list.size() == 1) {
+                        return new NDList(x);
+                    }
+                    NDArray y = list.get(1);
+                    Shape s = x.getShape();
+                    NDArray planes =
+                            y.reshape(s.get(0), y.getShape().get(1), 1, 1)
+                                    .broadcast(
+                                            new Shape(
+                                                    s.get(0),
+                                                    y.getShape().get(1),
+                                                    s.get(2),
+                                                    s.get(3)));
+                    return new NDList(NDArrays.concat(new NDList(x, planes), 1));
+                },
+                "condition-planes");
     }
 
     /** (B, …) → (B, rest). */
     static Block flatten() {
-        return new LambdaBlock(list -> new NDList(list.head().reshape(list.head().getShape().get(0), -1)), "flatten");
+        return new LambdaBlock(
+                list -> new NDList(list.head().reshape(list.head().getShape().get(0), -1)),
+                "flatten");
     }
 }

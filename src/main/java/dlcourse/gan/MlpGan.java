@@ -9,12 +9,12 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 
 /**
- * The GAN of Goodfellow et al., "Generative Adversarial Nets", NIPS 2014 (lecture figure 47),
- * with multilayer perceptrons for both players: G: z → hidden → hidden → data, D: data →
- * hidden → hidden → logit. ReLU in G, LeakyReLU 0.2 in D (the paper used maxout in D).
+ * The GAN of Goodfellow et al., "Generative Adversarial Nets", NIPS 2014 (lecture figure 47), with
+ * multilayer perceptrons for both players: G: z → hidden → hidden → data, D: data → hidden → hidden
+ * → logit. ReLU in G, LeakyReLU 0.2 in D (the paper used maxout in D).
  *
- * <p>Works for any data shape: images (tanh output, pixels in [−1, 1]) or points of a 1-D/2-D
- * toy distribution (linear output). On images it learns slower and blurrier than {@link Dcgan}.
+ * <p>Works for any data shape: images (tanh output, pixels in [−1, 1]) or points of a 1-D/2-D toy
+ * distribution (linear output). On images it learns slower and blurrier than {@link Dcgan}.
  */
 public final class MlpGan {
 
@@ -55,18 +55,29 @@ public final class MlpGan {
         public GanModel build() {
             long size = dataShape.size();
             Shape shape = dataShape;
-            SequentialBlock g = new SequentialBlock().add(Layers.concatVectors())       // (B, Z)
-                    .add(Linear.builder().setUnits(hidden).build()).add(Activation::relu) // (B, h)
-                    .add(Linear.builder().setUnits(2L * hidden).build()).add(Activation::relu) // (B, 2h)
-                    .add(Linear.builder().setUnits(size).build());                     // (B, data)
+            SequentialBlock g =
+                    new SequentialBlock()
+                            .add(Layers.concatVectors()) // (B, Z)
+                            .add(Linear.builder().setUnits(hidden).build())
+                            .add(Activation::relu) // (B, h)
+                            .add(Linear.builder().setUnits(2L * hidden).build())
+                            .add(Activation::relu) // (B, 2h)
+                            .add(Linear.builder().setUnits(size).build()); // (B, data)
             if (tanh) {
                 g.add(Activation::tanh);
             }
-            g.add(new LambdaBlock(list -> new NDList(list.head().reshape(new Shape(-1).addAll(shape))), "reshape"));
-            Block d = new SequentialBlock().add(Layers.flatten())                     // (B, data)
-                    .add(Linear.builder().setUnits(2L * hidden).build()).add(Dcgan.leaky())
-                    .add(Linear.builder().setUnits(hidden).build()).add(Dcgan.leaky())
-                    .add(Linear.builder().setUnits(1).build());                        // (B, 1) logit
+            g.add(
+                    new LambdaBlock(
+                            list -> new NDList(list.head().reshape(new Shape(-1).addAll(shape))),
+                            "reshape"));
+            Block d =
+                    new SequentialBlock()
+                            .add(Layers.flatten()) // (B, data)
+                            .add(Linear.builder().setUnits(2L * hidden).build())
+                            .add(Dcgan.leaky())
+                            .add(Linear.builder().setUnits(hidden).build())
+                            .add(Dcgan.leaky())
+                            .add(Linear.builder().setUnits(1).build()); // (B, 1) logit
             return new GanModel("mlp-gan", g, d, latentDim, dataShape, Variant.PLAIN);
         }
     }

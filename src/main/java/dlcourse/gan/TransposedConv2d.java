@@ -14,14 +14,14 @@ import dlcourse.core.MultiplyAdds;
 
 /**
  * Transposed ("fractionally strided") 2-D convolution, the generator's up-sampling layer in DCGAN,
- * built from operations the PyTorch engine supports (DJL's {@code Conv2dTranspose} throws
- * {@code UnsupportedOperationException} there).
+ * built from operations the PyTorch engine supports (DJL's {@code Conv2dTranspose} throws {@code
+ * UnsupportedOperationException} there).
  *
  * <p>Definition: it is the adjoint of the strided convolution with the same kernel, stride and
  * padding, ⟨conv(x), y⟩ = ⟨x, convT(y)⟩ — as if {@code stride − 1} zeros were inserted between
  * neighbouring pixels and the result convolved with the flipped kernel, which is how it is usually
- * explained; {@link #apply} computes the same without the zeros. Output side:
- * {@code (H − 1)·stride − 2·padding + kernel}, e.g. 7 → 14 for k4 s2 p1.
+ * explained; {@link #apply} computes the same without the zeros. Output side: {@code (H − 1)·stride
+ * − 2·padding + kernel}, e.g. 7 → 14 for k4 s2 p1.
  *
  * <p>The weight has PyTorch's ConvTranspose2d layout {@code (inChannels, filters, k, k)}.
  */
@@ -42,13 +42,26 @@ public final class TransposedConv2d extends AbstractBlock implements MultiplyAdd
         this.kernel = kernel;
         this.stride = stride;
         this.padding = padding;
-        this.weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT).build());
-        this.bias = withBias
-                ? addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS).build())
-                : null;
+        this.weight =
+                addParameter(
+                        Parameter.builder()
+                                .setName("weight")
+                                .setType(Parameter.Type.WEIGHT)
+                                .build());
+        this.bias =
+                withBias
+                        ? addParameter(
+                                Parameter.builder()
+                                        .setName("bias")
+                                        .setType(Parameter.Type.BIAS)
+                                        .build())
+                        : null;
     }
 
-    /** A square transposed convolution: {@code filters} outputs, k×k kernel, stride, padding, with bias. */
+    /**
+     * A square transposed convolution: {@code filters} outputs, k×k kernel, stride, padding, with
+     * bias.
+     */
     public static TransposedConv2d of(int filters, int kernel, int stride, int padding) {
         return new TransposedConv2d(filters, kernel, stride, padding, true);
     }
@@ -74,8 +87,13 @@ public final class TransposedConv2d extends AbstractBlock implements MultiplyAdd
     @Override
     public Shape[] getOutputShapes(Shape[] inputs) {
         Shape s = inputs[0];
-        return new Shape[] {new Shape(s.get(0), filters, outputSize(s.get(2), kernel, stride, padding),
-                outputSize(s.get(3), kernel, stride, padding))};
+        return new Shape[] {
+            new Shape(
+                    s.get(0),
+                    filters,
+                    outputSize(s.get(2), kernel, stride, padding),
+                    outputSize(s.get(3), kernel, stride, padding))
+        };
     }
 
     /**
@@ -89,8 +107,8 @@ public final class TransposedConv2d extends AbstractBlock implements MultiplyAdd
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.head();
         NDArray w = ps.getValue(weight, x.getDevice(), training);
         NDArray b = bias == null ? null : ps.getValue(bias, x.getDevice(), training);
@@ -98,12 +116,12 @@ public final class TransposedConv2d extends AbstractBlock implements MultiplyAdd
     }
 
     /**
-     * The transposed convolution as a function: x (B, C, H, W), w (C, F, k, k), b (F) or null
-     * → (B, F, (H−1)s − 2p + k, (W−1)s − 2p + k).
+     * The transposed convolution as a function: x (B, C, H, W), w (C, F, k, k), b (F) or null → (B,
+     * F, (H−1)s − 2p + k, (W−1)s − 2p + k).
      *
-     * <p>Computed without multiplying inserted zeros. Output pixel o receives input i through tap
-     * t = o + p − i·s, so the outputs of one phase r = (o + p) mod s see only the taps r, r + s,
-     * r + 2s, … of the kernel: each phase is an ordinary stride-1 convolution of x with an m×m
+     * <p>Computed without multiplying inserted zeros. Output pixel o receives input i through tap t
+     * = o + p − i·s, so the outputs of one phase r = (o + p) mod s see only the taps r, r + s, r +
+     * 2s, … of the kernel: each phase is an ordinary stride-1 convolution of x with an m×m
      * sub-kernel (m = ⌈k/s⌉, taps reversed), all s² phases one convolution with s²·F filters, and
      * the phases are interleaved (depth-to-space) and cropped by p. A 1×1 input (DCGAN's projection
      * of z) is a fully connected layer: one matrix product.
@@ -111,17 +129,23 @@ public final class TransposedConv2d extends AbstractBlock implements MultiplyAdd
     public static NDArray apply(NDArray x, NDArray w, NDArray b, int stride, int padding) {
         Shape in = x.getShape();
         int k = (int) w.getShape().get(2);
-        NDArray uncropped = in.get(2) == 1 && in.get(3) == 1 ? projection(x, w, b)
-                : byPhases(x, w, b, stride);
-        long outH = outputSize(in.get(2), k, stride, padding), outW = outputSize(in.get(3), k, stride, padding);
-        return uncropped.get(new NDIndex(":, :, {}:{}, {}:{}", padding, padding + outH, padding, padding + outW));
+        NDArray uncropped =
+                in.get(2) == 1 && in.get(3) == 1 ? projection(x, w, b) : byPhases(x, w, b, stride);
+        long outH = outputSize(in.get(2), k, stride, padding),
+                outW = outputSize(in.get(3), k, stride, padding);
+        return uncropped.get(
+                new NDIndex(
+                        ":, :, {}:{}, {}:{}", padding, padding + outH, padding, padding + outW));
     }
 
     /** (B, C, 1, 1) → (B, F, k, k): each input channel scales one k×k kernel per filter. */
     private static NDArray projection(NDArray x, NDArray w, NDArray b) {
-        long batch = x.getShape().get(0), channels = w.getShape().get(0), filters = w.getShape().get(1);
+        long batch = x.getShape().get(0),
+                channels = w.getShape().get(0),
+                filters = w.getShape().get(1);
         long k = w.getShape().get(2);
-        NDArray flat = inManager(w.reshape(channels, filters * k * k), x.getManager());   // (C, F·k·k)
+        NDArray flat =
+                inManager(w.reshape(channels, filters * k * k), x.getManager()); // (C, F·k·k)
         NDArray y = x.reshape(batch, channels).matMul(flat).reshape(batch, filters, k, k);
         return b == null ? y : y.add(inManager(b.reshape(1, filters, 1, 1), x.getManager()));
     }
@@ -132,17 +156,24 @@ public final class TransposedConv2d extends AbstractBlock implements MultiplyAdd
         long channels = w.getShape().get(0), filters = w.getShape().get(1);
         int k = (int) w.getShape().get(2), m = (k + s - 1) / s;
         NDManager manager = x.getManager();
-        NDArray taps = m * s == k ? w                                              // (C, F, m·s, m·s)
-                : inManager(w.pad(new Shape(0, m * s - k, 0, m * s - k), 0), manager);
-        NDArray phases = inManager(taps.reshape(channels, filters, m, s, m, s), manager) // tap j·s + r → (j, r)
-                .flip(2, 4)                                                        // correlation: taps reversed
-                .transpose(3, 5, 1, 0, 2, 4)                                       // (s, s, F, C, m, m)
-                .reshape(s * s * filters, channels, m, m);
-        NDArray bias = b == null ? null : inManager(b.tile(s * s), manager);      // one copy per phase
-        NDArray q = Conv2d.conv2d(x, phases, bias, new Shape(1, 1), new Shape(m - 1, m - 1))
-                .head();                                                           // (B, s²F, H+m−1, W+m−1)
-        return q.reshape(batch, s, s, filters, h + m - 1, wd + m - 1).transpose(0, 3, 4, 1, 5, 2)
-                .reshape(batch, filters, (h + m - 1) * s, (wd + m - 1) * s);       // depth-to-space
+        NDArray taps =
+                m * s == k
+                        ? w // (C, F, m·s, m·s)
+                        : inManager(w.pad(new Shape(0, m * s - k, 0, m * s - k), 0), manager);
+        NDArray phases =
+                inManager(
+                                taps.reshape(channels, filters, m, s, m, s),
+                                manager) // tap j·s + r → (j, r)
+                        .flip(2, 4) // correlation: taps reversed
+                        .transpose(3, 5, 1, 0, 2, 4) // (s, s, F, C, m, m)
+                        .reshape(s * s * filters, channels, m, m);
+        NDArray bias = b == null ? null : inManager(b.tile(s * s), manager); // one copy per phase
+        NDArray q =
+                Conv2d.conv2d(x, phases, bias, new Shape(1, 1), new Shape(m - 1, m - 1))
+                        .head(); // (B, s²F, H+m−1, W+m−1)
+        return q.reshape(batch, s, s, filters, h + m - 1, wd + m - 1)
+                .transpose(0, 3, 4, 1, 5, 2)
+                .reshape(batch, filters, (h + m - 1) * s, (wd + m - 1) * s); // depth-to-space
     }
 
     /**

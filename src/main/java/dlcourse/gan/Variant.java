@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-
 import java.util.List;
 
 /**
@@ -47,7 +46,10 @@ public interface Variant {
         return null;
     }
 
-    /** Adam's learning rates {G, D} the variant's paper trained with (default: DCGAN's 2e-4 for both). */
+    /**
+     * Adam's learning rates {G, D} the variant's paper trained with (default: DCGAN's 2e-4 for
+     * both).
+     */
     default float[] learningRates() {
         return new float[] {2e-4f, 2e-4f};
     }

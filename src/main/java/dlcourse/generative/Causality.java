@@ -19,11 +19,11 @@ public final class Causality {
 
     /**
      * Inputs whose perturbation changes the last output: the receptive field, measured. On a batch
-     * of random sequences, not one: for a single input a ReLU that happens to be off hides the paths
-     * through it (seen: WaveNet with 2 layers measured 3 instead of 5), so an input belongs to the
-     * field if it changes the last output of any of them. Each perturbed batch has the base batch's
-     * shape, so that an output the perturbation cannot reach is computed bit for bit as before and
-     * "changed" can mean "differs at all".
+     * of random sequences, not one: for a single input a ReLU that happens to be off hides the
+     * paths through it (seen: WaveNet with 2 layers measured 3 instead of 5), so an input belongs
+     * to the field if it changes the last output of any of them. Each perturbed batch has the base
+     * batch's shape, so that an output the perturbation cannot reach is computed bit for bit as
+     * before and "changed" can mean "differs at all".
      */
     public static int receptiveField(Block net, int length, NDManager manager) {
         ensureInitialised(net, length, manager);
@@ -53,8 +53,10 @@ public final class Causality {
         ensureInitialised(net, length, manager);
         NDArray x = manager.randomNormal(new Shape(4, 1, length));
         NDArray y = x.duplicate();
-        y.set(new NDIndex(":, :, {}:", t0 + 1), manager.randomNormal(new Shape(4, 1, length - t0 - 1)));
-        NDArray d = run(net, y).sub(run(net, x)).abs();                          // (B, C, T)
+        y.set(
+                new NDIndex(":, :, {}:", t0 + 1),
+                manager.randomNormal(new Shape(4, 1, length - t0 - 1)));
+        NDArray d = run(net, y).sub(run(net, x)).abs(); // (B, C, T)
         float past = d.get(new NDIndex(":, :, :{}", t0 + 1)).max().getFloat();
         float future = d.get(new NDIndex(":, :, {}:", t0 + 1)).max().getFloat();
         return new float[] {past, future};

@@ -23,20 +23,22 @@ import tech.tablesaw.api.Table;
 
 /**
  * A one-dimensional normalising flow (lecture: «порождающие сети», the change-of-variables
- * formula): a bijection f: X → Z with Z ~ N(0, 1), fitted by maximum likelihood,
- * log p_X(x) = log p_Z(f(x)) + log |f′(x)|.
+ * formula): a bijection f: X → Z with Z ~ N(0, 1), fitted by maximum likelihood, log p_X(x) = log
+ * p_Z(f(x)) + log |f′(x)|.
  *
  * <p>f is element-wise and strictly increasing (so invertible), with an analytic derivative:
+ *
  * <pre>
  *   f(x)  = e^a·x + b + Σ_k e^{β_k}·tanh(e^{γ_k}·(x − c_k))
  *   f′(x) = e^a + Σ_k e^{β_k + γ_k}·(1 − tanh²(e^{γ_k}·(x − c_k)))  &gt; 0
  * </pre>
- * With K = 0 it is the affine flow, whose maximum-likelihood fit is the Gaussian N(mean, var).
- * Each tanh bump bends the map, so the density N(f(x))·f′(x) can be skewed or multimodal.
- * Sampling: x = f⁻¹(z), found by bisection (f is monotone).
  *
- * <p>Input (N, 1) → (z (N, 1), log f′(x) (N, 1)). Data are best standardised first
- * ({@link #fit} does it and keeps the constants).
+ * With K = 0 it is the affine flow, whose maximum-likelihood fit is the Gaussian N(mean, var). Each
+ * tanh bump bends the map, so the density N(f(x))·f′(x) can be skewed or multimodal. Sampling: x =
+ * f⁻¹(z), found by bisection (f is monotone).
+ *
+ * <p>Input (N, 1) → (z (N, 1), log f′(x) (N, 1)). Data are best standardised first ({@link #fit}
+ * does it and keeps the constants).
  */
 public final class MonotoneFlow extends AbstractBlock {
 
@@ -52,18 +54,50 @@ public final class MonotoneFlow extends AbstractBlock {
     /** A flow with {@code bumps} tanh terms (0: affine). */
     public MonotoneFlow(int bumps) {
         this.bumps = bumps;
-        logScale = addParameter(Parameter.builder().setName("a").setType(Parameter.Type.OTHER)
-                .optInitializer(new ConstantInitializer(0f)).optShape(new Shape(1)).build());
-        shift = addParameter(Parameter.builder().setName("b").setType(Parameter.Type.OTHER)
-                .optInitializer(new ConstantInitializer(0f)).optShape(new Shape(1)).build());
+        logScale =
+                addParameter(
+                        Parameter.builder()
+                                .setName("a")
+                                .setType(Parameter.Type.OTHER)
+                                .optInitializer(new ConstantInitializer(0f))
+                                .optShape(new Shape(1))
+                                .build());
+        shift =
+                addParameter(
+                        Parameter.builder()
+                                .setName("b")
+                                .setType(Parameter.Type.OTHER)
+                                .optInitializer(new ConstantInitializer(0f))
+                                .optShape(new Shape(1))
+                                .build());
         int k = Math.max(bumps, 1); // shapes must be non-empty; with 0 bumps the terms are not used
-        logHeight = addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.OTHER)
-                .optInitializer(new ConstantInitializer((float) Math.log(0.3))).optShape(new Shape(k)).build());
-        logWidth = addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.OTHER)
-                .optInitializer(new ConstantInitializer(0f)).optShape(new Shape(k)).build());
-        centre = addParameter(Parameter.builder().setName("c").setType(Parameter.Type.OTHER)
-                .optInitializer((m, shape, type) -> m.linspace(-2f, 2f, (int) shape.size()).reshape(shape))
-                .optShape(new Shape(k)).build());
+        logHeight =
+                addParameter(
+                        Parameter.builder()
+                                .setName("beta")
+                                .setType(Parameter.Type.OTHER)
+                                .optInitializer(new ConstantInitializer((float) Math.log(0.3)))
+                                .optShape(new Shape(k))
+                                .build());
+        logWidth =
+                addParameter(
+                        Parameter.builder()
+                                .setName("gamma")
+                                .setType(Parameter.Type.OTHER)
+                                .optInitializer(new ConstantInitializer(0f))
+                                .optShape(new Shape(k))
+                                .build());
+        centre =
+                addParameter(
+                        Parameter.builder()
+                                .setName("c")
+                                .setType(Parameter.Type.OTHER)
+                                .optInitializer(
+                                        (m, shape, type) ->
+                                                m.linspace(-2f, 2f, (int) shape.size())
+                                                        .reshape(shape))
+                                .optShape(new Shape(k))
+                                .build());
     }
 
     @Override
@@ -72,27 +106,30 @@ public final class MonotoneFlow extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
-        NDArray x = inputs.head();                                                 // (N, 1)
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.head(); // (N, 1)
         NDArray a = ps.getValue(logScale, x.getDevice(), training);
         NDArray b = ps.getValue(shift, x.getDevice(), training);
         NDArray scale = local(a.exp(), x);
         NDArray z = x.mul(scale).add(b);
         NDArray slope = scale.broadcast(x.getShape());
         if (bumps > 0) {
-            NDArray beta = ps.getValue(logHeight, x.getDevice(), training);       // (K)
+            NDArray beta = ps.getValue(logHeight, x.getDevice(), training); // (K)
             NDArray gamma = ps.getValue(logWidth, x.getDevice(), training);
             NDArray c = ps.getValue(centre, x.getDevice(), training);
-            NDArray t = x.sub(c).mul(local(gamma.exp(), x)).tanh();               // (N, K)
+            NDArray t = x.sub(c).mul(local(gamma.exp(), x)).tanh(); // (N, K)
             z = z.add(t.mul(local(beta.exp(), x)).sum(new int[] {1}, true));
             NDArray sum = local(beta.add(gamma), x);
             slope = slope.add(t.square().neg().add(1).mul(sum.exp()).sum(new int[] {1}, true));
         }
-        return new NDList(z, slope.log());                                         // (N, 1), (N, 1)
+        return new NDList(z, slope.log()); // (N, 1), (N, 1)
     }
 
-    /** A result computed from a parameter, moved to the input's manager so it is freed with the batch. */
+    /**
+     * A result computed from a parameter, moved to the input's manager so it is freed with the
+     * batch.
+     */
     private static NDArray local(NDArray fromParameter, NDArray x) {
         fromParameter.attach(x.getManager());
         return fromParameter;
@@ -124,8 +161,11 @@ public final class MonotoneFlow extends AbstractBlock {
         Model model = Model.newInstance("flow");
         model.setBlock(flow);
         Table history = Table.create("flow", IntColumn.create("step"), DoubleColumn.create("nll"));
-        Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(learningRate)).build();
-        try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(adam));
+        Optimizer adam =
+                Optimizer.adam().optLearningRateTracker(Tracker.fixed(learningRate)).build();
+        try (Trainer trainer =
+                        model.newTrainer(
+                                new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(adam));
                 NDManager m = model.getNDManager().newSubManager()) {
             trainer.initialize(new Shape(1, 1));
             NDArray x = m.create(data).reshape(data.length, 1).sub(mean).div(std);
@@ -168,8 +208,12 @@ public final class MonotoneFlow extends AbstractBlock {
         /** log p(x) for each value: the flow's density of the standardised value, minus log std. */
         public double[] logDensity(double[] values) {
             try (NDManager m = model.getNDManager().newSubManager()) {
-                NDArray x = m.create(values).toType(DataType.FLOAT32, false).reshape(values.length, 1)
-                        .sub(mean).div(std);
+                NDArray x =
+                        m.create(values)
+                                .toType(DataType.FLOAT32, false)
+                                .reshape(values.length, 1)
+                                .sub(mean)
+                                .div(std);
                 NDArray lp = MonotoneFlow.logDensity(forward(x)).sub(Math.log(std));
                 return lp.toType(DataType.FLOAT64, false).toDoubleArray();
             }
@@ -205,8 +249,10 @@ public final class MonotoneFlow extends AbstractBlock {
                     for (int i = 0; i < n; i++) {
                         mid[i] = (lo[i] + hi[i]) / 2;
                     }
-                    float[] f = forward(m.create(mid).toType(DataType.FLOAT32, false).reshape(n, 1)).head()
-                            .toFloatArray();
+                    float[] f =
+                            forward(m.create(mid).toType(DataType.FLOAT32, false).reshape(n, 1))
+                                    .head()
+                                    .toFloatArray();
                     for (int i = 0; i < n; i++) {
                         if (f[i] < z[i]) {
                             lo[i] = mid[i];
@@ -224,7 +270,10 @@ public final class MonotoneFlow extends AbstractBlock {
         }
 
         private NDList forward(NDArray standardised) {
-            return flow.forward(new ParameterStore(standardised.getManager(), false), new NDList(standardised), false);
+            return flow.forward(
+                    new ParameterStore(standardised.getManager(), false),
+                    new NDList(standardised),
+                    false);
         }
 
         @Override

@@ -10,20 +10,19 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv1d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A small WaveNet: van den Oord et al., "WaveNet: A Generative Model for Raw Audio", 2016
- * (lecture figure 46 б). An autoregressive model p(x) = Π p(x_t | x_1 … x_{t−1}): output t is a
- * distribution over the next (quantised) value, computed from inputs up to t only.
+ * A small WaveNet: van den Oord et al., "WaveNet: A Generative Model for Raw Audio", 2016 (lecture
+ * figure 46 б). An autoregressive model p(x) = Π p(x_t | x_1 … x_{t−1}): output t is a distribution
+ * over the next (quantised) value, computed from inputs up to t only.
  *
- * <p>A causal input convolution, then layers of dilated causal convolutions with dilations
- * 1, 2, 4, … (the receptive field doubles per layer), each with the gated activation
- * tanh(W_f ∗ x) ⊙ σ(W_g ∗ x), a 1×1 convolution back into the residual stream (residual
- * connection) and another into the skip stream; the summed skips go through ReLU, 1×1, ReLU, 1×1
- * to class scores: (B, 1, T) → (B, classes, T).
+ * <p>A causal input convolution, then layers of dilated causal convolutions with dilations 1, 2, 4,
+ * … (the receptive field doubles per layer), each with the gated activation tanh(W_f ∗ x) ⊙ σ(W_g ∗
+ * x), a 1×1 convolution back into the residual stream (residual connection) and another into the
+ * skip stream; the summed skips go through ReLU, 1×1, ReLU, 1×1 to class scores: (B, 1, T) → (B,
+ * classes, T).
  */
 public final class WaveNet extends AbstractBlock {
 
@@ -69,7 +68,8 @@ public final class WaveNet extends AbstractBlock {
     }
 
     @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    protected void initializeChildBlocks(
+            NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape s = inputShapes[0];
         input.initialize(manager, dataType, s);
         Shape stream = input.getOutputShapes(new Shape[] {s})[0];
@@ -86,22 +86,27 @@ public final class WaveNet extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputs) {
         Shape s = inputs[0];
-        return new Shape[] {new Shape(s.get(0), output.getOutputShapes(new Shape[] {
-                new Shape(s.get(0), 1, s.get(2))})[0].get(1), s.get(2))};
+        return new Shape[] {
+            new Shape(
+                    s.get(0),
+                    output.getOutputShapes(new Shape[] {new Shape(s.get(0), 1, s.get(2))})[0].get(
+                            1),
+                    s.get(2))
+        };
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
-        NDArray x = input.forward(ps, inputs, training).head();              // (B, R, T)
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = input.forward(ps, inputs, training).head(); // (B, R, T)
         NDArray skipSum = null;
         for (int i = 0; i < dilations.length; i++) {
             NDList in = new NDList(x);
             NDArray f = filters.get(i).forward(ps, in, training).head().tanh(); // (B, R, T)
             NDArray g = Activation.sigmoid(gates.get(i).forward(ps, in, training).head());
-            NDList h = new NDList(f.mul(g));                                   // gated activation
-            x = x.add(residuals.get(i).forward(ps, h, training).head());      // residual connection
-            NDArray s = skips.get(i).forward(ps, h, training).head();         // skip connection
+            NDList h = new NDList(f.mul(g)); // gated activation
+            x = x.add(residuals.get(i).forward(ps, h, training).head()); // residual connection
+            NDArray s = skips.get(i).forward(ps, h, training).head(); // skip connection
             skipSum = skipSum == null ? s : skipSum.add(s);
         }
         NDArray y = hidden.forward(ps, new NDList(Activation.relu(skipSum)), training).head();

@@ -54,16 +54,25 @@ public final class Checks {
 
     public static void shape(Shape actual, Shape expected, String what) {
         if (!expected.equals(actual)) {
-            throw new CheckFailure(String.format("Форма «%s»: ожидалась %s, получена %s.", what, expected, actual));
+            throw new CheckFailure(
+                    String.format(
+                            "Форма «%s»: ожидалась %s, получена %s.", what, expected, actual));
         }
     }
 
-    /** The exact number of weights of {@code net} for inputs of {@code inputShape} (no batch axis). */
+    /**
+     * The exact number of weights of {@code net} for inputs of {@code inputShape} (no batch axis).
+     */
     public static long parameterCount(Block net, Shape inputShape, long expected, String what) {
         long found = count(net, inputShape, what);
         if (found != expected) {
-            throw new CheckFailure(String.format("Число параметров «%s»: ожидалось %s, получено %s (разница %s).",
-                    what, grouped(expected), grouped(found), (found > expected ? "+" : "") + grouped(found - expected)));
+            throw new CheckFailure(
+                    String.format(
+                            "Число параметров «%s»: ожидалось %s, получено %s (разница %s).",
+                            what,
+                            grouped(expected),
+                            grouped(found),
+                            (found > expected ? "+" : "") + grouped(found - expected)));
         }
         return found;
     }
@@ -71,8 +80,13 @@ public final class Checks {
     /** A count computed by the student ({@code actual}) equals the true one ({@code expected}). */
     public static void count(long actual, long expected, String what) {
         if (actual != expected) {
-            throw new CheckFailure(String.format("«%s»: ожидалось %s, получено %s (разница %s).", what,
-                    grouped(expected), grouped(actual), (actual > expected ? "+" : "") + grouped(actual - expected)));
+            throw new CheckFailure(
+                    String.format(
+                            "«%s»: ожидалось %s, получено %s (разница %s).",
+                            what,
+                            grouped(expected),
+                            grouped(actual),
+                            (actual > expected ? "+" : "") + grouped(actual - expected)));
         }
     }
 
@@ -81,21 +95,41 @@ public final class Checks {
      * student's code never saw) is at least {@code min}; returns it. A training result is judged by
      * what its model does, never by the history it reports.
      */
-    public static double accuracy(Model model, NDArray images, NDArray labels, double min, String what) {
+    public static double accuracy(
+            Model model, NDArray images, NDArray labels, double min, String what) {
         if (model == null || model.getBlock() == null || !model.getBlock().isInitialized()) {
-            throw new CheckFailure("«" + what + "»: у результата нет обученной сети (result.model().getBlock()).");
+            throw new CheckFailure(
+                    "«" + what + "»: у результата нет обученной сети (result.model().getBlock()).");
         }
         try (NDManager scope = images.getManager().newSubManager()) {
-            NDArray logits = model.getBlock().forward(new ParameterStore(scope, false),
-                    new NDList(images.toDevice(model.getNDManager().getDevice(), false)), false).head();
+            NDArray logits =
+                    model.getBlock()
+                            .forward(
+                                    new ParameterStore(scope, false),
+                                    new NDList(
+                                            images.toDevice(
+                                                    model.getNDManager().getDevice(), false)),
+                                    false)
+                            .head();
             NDArray predicted = logits.argMax(1).toType(DataType.INT64, false);
-            long correct = predicted.eq(labels.toType(DataType.INT64, false).toDevice(predicted.getDevice(), false))
-                    .sum().getLong();
+            long correct =
+                    predicted
+                            .eq(
+                                    labels.toType(DataType.INT64, false)
+                                            .toDevice(predicted.getDevice(), false))
+                            .sum()
+                            .getLong();
             double share = (double) correct / labels.size();
             if (!(share >= min)) {
-                throw new CheckFailure(String.format(Locale.ROOT,
-                        "Точность «%s» на отложенных данных (%d изображений) %.1f %%, а нужно не ниже %.0f %%.",
-                        what, labels.size(), 100 * share, 100 * min));
+                throw new CheckFailure(
+                        String.format(
+                                Locale.ROOT,
+                                "Точность «%s» на отложенных данных (%d изображений) %.1f %%, а"
+                                        + " нужно не ниже %.0f %%.",
+                                what,
+                                labels.size(),
+                                100 * share,
+                                100 * min));
             }
             return share;
         }
@@ -105,17 +139,20 @@ public final class Checks {
     public static long parameterBudget(Block net, Shape inputShape, long max, String what) {
         long found = count(net, inputShape, what);
         if (found > max) {
-            throw new CheckFailure(String.format("Число параметров «%s»: бюджет %s, получено %s — на %s больше.",
-                    what, grouped(max), grouped(found), grouped(found - max)));
+            throw new CheckFailure(
+                    String.format(
+                            "Число параметров «%s»: бюджет %s, получено %s — на %s больше.",
+                            what, grouped(max), grouped(found), grouped(found - max)));
         }
         return found;
     }
 
     /**
-     * {@code actual} equals {@code expected} element by element within {@code atol + rtol·|expected|}
-     * (the shapes must agree); the message names the worst element.
+     * {@code actual} equals {@code expected} element by element within {@code atol +
+     * rtol·|expected|} (the shapes must agree); the message names the worst element.
      */
-    public static void close(NDArray actual, NDArray expected, double atol, double rtol, String what) {
+    public static void close(
+            NDArray actual, NDArray expected, double atol, double rtol, String what) {
         notNull(actual, what);
         shape(actual.getShape(), expected.getShape(), what);
         float[] a = actual.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
@@ -124,16 +161,27 @@ public final class Checks {
         double worstExcess = 0;
         for (int i = 0; i < a.length; i++) {
             double diff = Math.abs((double) a[i] - e[i]);
-            double excess = Double.isNaN(diff) ? Double.POSITIVE_INFINITY : diff - (atol + rtol * Math.abs(e[i]));
+            double excess =
+                    Double.isNaN(diff)
+                            ? Double.POSITIVE_INFINITY
+                            : diff - (atol + rtol * Math.abs(e[i]));
             if (excess > worstExcess) {
                 worst = i;
                 worstExcess = excess;
             }
         }
         if (worst >= 0) {
-            throw new CheckFailure(String.format(Locale.ROOT,
-                    "«%s» не совпадает с эталоном: в элементе %s ожидалось %.6g, получено %.6g (допуск %.1g + %.1g·|эталон|).",
-                    what, index(worst, actual.getShape()), e[worst], a[worst], atol, rtol));
+            throw new CheckFailure(
+                    String.format(
+                            Locale.ROOT,
+                            "«%s» не совпадает с эталоном: в элементе %s ожидалось %.6g, получено"
+                                    + " %.6g (допуск %.1g + %.1g·|эталон|).",
+                            what,
+                            index(worst, actual.getShape()),
+                            e[worst],
+                            a[worst],
+                            atol,
+                            rtol));
         }
     }
 
@@ -143,8 +191,14 @@ public final class Checks {
 
     public static void close(double actual, double expected, double atol, String what) {
         if (!(Math.abs(actual - expected) <= atol)) {
-            throw new CheckFailure(String.format(Locale.ROOT, "«%s»: ожидалось %.6g, получено %.6g (допуск %.1g).",
-                    what, expected, actual, atol));
+            throw new CheckFailure(
+                    String.format(
+                            Locale.ROOT,
+                            "«%s»: ожидалось %.6g, получено %.6g (допуск %.1g).",
+                            what,
+                            expected,
+                            actual,
+                            atol));
         }
     }
 
@@ -154,8 +208,10 @@ public final class Checks {
         float[] a = actual.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
         for (int i = 0; i < a.length; i++) {
             if (!Float.isFinite(a[i])) {
-                throw new CheckFailure(String.format("«%s»: в элементе %s получено %s вместо конечного числа.",
-                        what, index(i, actual.getShape()), a[i]));
+                throw new CheckFailure(
+                        String.format(
+                                "«%s»: в элементе %s получено %s вместо конечного числа.",
+                                what, index(i, actual.getShape()), a[i]));
             }
         }
     }
@@ -165,24 +221,39 @@ public final class Checks {
      * bring {@code loss} to at most {@code factor} times its first value. Returns the last loss.
      * The network is (re)initialised for the check.
      */
-    public static float trainable(Block net, NDArray x, NDArray y, Loss loss, int steps, float lr, double factor,
-                                  String what) {
+    public static float trainable(
+            Block net,
+            NDArray x,
+            NDArray y,
+            Loss loss,
+            int steps,
+            float lr,
+            double factor,
+            String what) {
         try (Model model = Model.newInstance("check", x.getDevice())) {
             model.setBlock(net);
             Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(lr)).build();
-            try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(loss).optOptimizer(adam)
-                    .optDevices(new ai.djl.Device[] {x.getDevice()}))) {
+            try (Trainer trainer =
+                    model.newTrainer(
+                            new DefaultTrainingConfig(loss)
+                                    .optOptimizer(adam)
+                                    .optDevices(new ai.djl.Device[] {x.getDevice()}))) {
                 trainer.initialize(x.getShape());
                 float first = Float.NaN;
                 float last = Float.NaN;
                 for (int i = 0; i < steps; i++) {
                     try (GradientCollector gc = trainer.newGradientCollector()) {
-                        NDArray value = trainer.getLoss().evaluate(new NDList(y), trainer.forward(new NDList(x)));
+                        NDArray value =
+                                trainer.getLoss()
+                                        .evaluate(new NDList(y), trainer.forward(new NDList(x)));
                         gc.backward(value);
                         last = value.getFloat();
                     }
                     if (!Float.isFinite(last)) {
-                        throw new CheckFailure(String.format("«%s»: на шаге %d обучения потеря стала %s.", what, i + 1, last));
+                        throw new CheckFailure(
+                                String.format(
+                                        "«%s»: на шаге %d обучения потеря стала %s.",
+                                        what, i + 1, last));
                     }
                     if (i == 0) {
                         first = last;
@@ -190,9 +261,17 @@ public final class Checks {
                     trainer.step();
                 }
                 if (!(last <= factor * first)) {
-                    throw new CheckFailure(String.format(Locale.ROOT,
-                            "«%s» не обучается: потеря была %.4g, после %d шагов Adam (lr=%.1g) стала %.4g, а нужно не больше %.4g.",
-                            what, first, steps, lr, last, factor * first));
+                    throw new CheckFailure(
+                            String.format(
+                                    Locale.ROOT,
+                                    "«%s» не обучается: потеря была %.4g, после %d шагов Adam"
+                                            + " (lr=%.1g) стала %.4g, а нужно не больше %.4g.",
+                                    what,
+                                    first,
+                                    steps,
+                                    lr,
+                                    last,
+                                    factor * first));
                 }
                 return last;
             }
@@ -206,8 +285,10 @@ public final class Checks {
         try {
             return ModelSummary.parameterCount(net, inputShape);
         } catch (RuntimeException e) {
-            throw new CheckFailure(String.format("«%s» не принимает вход формы %s: %s", what,
-                    new Shape(1).addAll(inputShape), e.getMessage()));
+            throw new CheckFailure(
+                    String.format(
+                            "«%s» не принимает вход формы %s: %s",
+                            what, new Shape(1).addAll(inputShape), e.getMessage()));
         }
     }
 

@@ -39,8 +39,8 @@ import jdk.jshell.SourceCodeAnalysis;
  * The rule for a graded solution cell, checked by the grader before the cell reaches a kernel: the
  * cell may only declare the methods that its task asks for — the names and parameter types of the
  * methods in the instructor's solution cell. Variables, classes, statements, imports, magics and
- * redefinitions of the notebook's locked names are refused, because a test cell could then call
- * the student's stand-in instead of the real thing (a variable named {@code Checks}, a new {@code
+ * redefinitions of the notebook's locked names are refused, because a test cell could then call the
+ * student's stand-in instead of the real thing (a variable named {@code Checks}, a new {@code
  * forward} helper). Method bodies may not name the parts of Java that reach into the kernel itself
  * (reflection, class loading, the JShell and kernel APIs, processes, native libraries, redirected
  * standard streams).
@@ -50,8 +50,8 @@ import jdk.jshell.SourceCodeAnalysis;
  * verdict depends on syntax only, never on whether a name happens to resolve here. Nothing is
  * compiled against the library and nothing runs.
  *
- * <p>Used by {@code tools/grade.py}: {@code java dlcourse.grading.SolutionCells < cells.json}
- * reads a JSON list of {@code {"task", "reference", "cell"}} and writes a list of {@code {"task",
+ * <p>Used by {@code tools/grade.py}: {@code java dlcourse.grading.SolutionCells < cells.json} reads
+ * a JSON list of {@code {"task", "reference", "cell"}} and writes a list of {@code {"task",
  * "problem"}}, where {@code problem} is {@code null} for an acceptable cell or says, in Russian,
  * what to change.
  */
@@ -62,27 +62,73 @@ public final class SolutionCells implements AutoCloseable {
      * it runs in: identifiers and member names, as the parser sees them (comments and strings do
      * not count; Unicode escapes are decoded first).
      */
-    static final Set<String> FORBIDDEN = Set.of(
-            // reflection, method handles, class loading, instrumentation
-            "reflect", "invoke", "instrument", "getMethod", "getMethods", "getDeclaredMethod",
-            "getDeclaredMethods", "getField", "getFields", "getDeclaredField", "getDeclaredFields",
-            "getConstructor", "getConstructors", "getDeclaredConstructor", "getDeclaredConstructors",
-            "setAccessible", "trySetAccessible", "forName", "MethodHandles", "MethodHandle", "VarHandle",
-            "ClassLoader", "getClassLoader", "getContextClassLoader", "setContextClassLoader", "defineClass",
-            "ClassLoaderUtils", "ServiceLoader", "Proxy", "Unsafe", "sun",
-            // the kernel and its JShell
-            "jdk", "JShell", "SnippetEvent", "onSnippetEvent", "getJShell", "JJava", "IJava", "dflib",
-            "getKernelInstance", "JavaNotebookStatics", "BaseNotebookStatics",
-            // processes, native code, the JVM's global state
-            "ProcessBuilder", "ProcessHandle", "exec", "loadLibrary", "setOut", "setErr", "setIn",
-            "setSecurityManager", "setProperty", "setProperties", "clearProperty");
+    static final Set<String> FORBIDDEN =
+            Set.of(
+                    // reflection, method handles, class loading, instrumentation
+                    "reflect",
+                    "invoke",
+                    "instrument",
+                    "getMethod",
+                    "getMethods",
+                    "getDeclaredMethod",
+                    "getDeclaredMethods",
+                    "getField",
+                    "getFields",
+                    "getDeclaredField",
+                    "getDeclaredFields",
+                    "getConstructor",
+                    "getConstructors",
+                    "getDeclaredConstructor",
+                    "getDeclaredConstructors",
+                    "setAccessible",
+                    "trySetAccessible",
+                    "forName",
+                    "MethodHandles",
+                    "MethodHandle",
+                    "VarHandle",
+                    "ClassLoader",
+                    "getClassLoader",
+                    "getContextClassLoader",
+                    "setContextClassLoader",
+                    "defineClass",
+                    "ClassLoaderUtils",
+                    "ServiceLoader",
+                    "Proxy",
+                    "Unsafe",
+                    "sun",
+                    // the kernel and its JShell
+                    "jdk",
+                    "JShell",
+                    "SnippetEvent",
+                    "onSnippetEvent",
+                    "getJShell",
+                    "JJava",
+                    "IJava",
+                    "dflib",
+                    "getKernelInstance",
+                    "JavaNotebookStatics",
+                    "BaseNotebookStatics",
+                    // processes, native code, the JVM's global state
+                    "ProcessBuilder",
+                    "ProcessHandle",
+                    "exec",
+                    "loadLibrary",
+                    "setOut",
+                    "setErr",
+                    "setIn",
+                    "setSecurityManager",
+                    "setProperty",
+                    "setProperties",
+                    "clearProperty");
 
     /**
-     * Where JJava would see a line magic and replace the line with a call before JShell sees it (its
-     * own pattern, {@code JavaKernelBuilder}: {@code %name} at a line's start or after {@code =}).
+     * Where JJava would see a line magic and replace the line with a call before JShell sees it
+     * (its own pattern, {@code JavaKernelBuilder}: {@code %name} at a line's start or after {@code
+     * =}).
      */
     static final java.util.regex.Pattern LINE_MAGIC =
-            java.util.regex.Pattern.compile("(?<=(?:^|=))\\s*%\\w", java.util.regex.Pattern.MULTILINE);
+            java.util.regex.Pattern.compile(
+                    "(?<=(?:^|=))\\s*%\\w", java.util.regex.Pattern.MULTILINE);
 
     /**
      * Functions that JJava imports statically into every notebook and that reach the kernel: called
@@ -117,19 +163,25 @@ public final class SolutionCells implements AutoCloseable {
                 if (s instanceof MethodSnippet m) {
                     methods.add(new Signature(m.name(), m.parameterTypes()));
                 } else {
-                    throw new IllegalArgumentException("the reference solution cell has a " + s.kind()
-                            + " snippet; a solution cell may only declare methods: " + snippet.strip());
+                    throw new IllegalArgumentException(
+                            "the reference solution cell has a "
+                                    + s.kind()
+                                    + " snippet; a solution cell may only declare methods: "
+                                    + snippet.strip());
                 }
             }
         }
         return methods;
     }
 
-    /** Null when {@code cell} only declares methods of {@code allowed}; otherwise what to change. */
+    /**
+     * Null when {@code cell} only declares methods of {@code allowed}; otherwise what to change.
+     */
     String problem(String cell, Set<Signature> allowed) {
         java.util.regex.Matcher magic = LINE_MAGIC.matcher(cell);
         if (magic.find()) {
-            return "Магические команды ядра (" + firstLine(cell.substring(magic.start()).strip())
+            return "Магические команды ядра ("
+                    + firstLine(cell.substring(magic.start()).strip())
                     + ") в ячейке решения запрещены.";
         }
         Set<Signature> declared = new LinkedHashSet<>();
@@ -145,23 +197,36 @@ public final class SolutionCells implements AutoCloseable {
             }
             List<Tree> members = members(snippet);
             if (members.size() != 1 || !(members.get(0) instanceof MethodTree method)) {
-                return refusal(allowed, members.isEmpty() ? "нет объявления" : "не объявление метода", snippet);
+                return refusal(
+                        allowed,
+                        members.isEmpty() ? "нет объявления" : "не объявление метода",
+                        snippet);
             }
-            Signature signature = parsed.get(0) instanceof MethodSnippet m ? new Signature(m.name(), m.parameterTypes()) : null;
+            Signature signature =
+                    parsed.get(0) instanceof MethodSnippet m
+                            ? new Signature(m.name(), m.parameterTypes())
+                            : null;
             if (signature == null || !allowed.contains(signature)) {
-                return "В ячейке решения объявлен метод " + (signature == null ? method.getName() : signature)
-                        + ", а задача просит только " + list(allowed)
-                        + ". Не меняйте имена и типы параметров заготовки и не объявляйте других методов:"
-                        + " вспомогательный код пишите внутри метода (например, лямбдой).";
+                return "В ячейке решения объявлен метод "
+                        + (signature == null ? method.getName() : signature)
+                        + ", а задача просит только "
+                        + list(allowed)
+                        + ". Не меняйте имена и типы параметров заготовки и не объявляйте других"
+                        + " методов: вспомогательный код пишите внутри метода (например, лямбдой).";
             }
             if (!declared.add(signature)) {
-                return "Метод " + signature + " объявлен в ячейке решения дважды: оставьте одно объявление.";
+                return "Метод "
+                        + signature
+                        + " объявлен в ячейке решения дважды: оставьте одно объявление.";
             }
             Set<String> forbidden = forbiddenNames(method);
             if (!forbidden.isEmpty()) {
-                return "В методе " + signature + " используется " + String.join(", ", forbidden)
-                        + ": решению это не нужно, а при оценке запрещено (рефлексия, загрузка классов, API ядра"
-                        + " и JShell, процессы, системные потоки и свойства).";
+                return "В методе "
+                        + signature
+                        + " используется "
+                        + String.join(", ", forbidden)
+                        + ": решению это не нужно, а при оценке запрещено (рефлексия, загрузка"
+                        + " классов, API ядра и JShell, процессы, системные потоки и свойства).";
             }
         }
         return null;
@@ -173,7 +238,9 @@ public final class SolutionCells implements AutoCloseable {
         String rest = cell;
         while (!rest.isBlank()) {
             SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(rest);
-            if (info.source() == null || info.source().isBlank() || !info.completeness().isComplete()) {
+            if (info.source() == null
+                    || info.source().isBlank()
+                    || !info.completeness().isComplete()) {
                 out.add(rest);
                 break;
             }
@@ -190,8 +257,11 @@ public final class SolutionCells implements AutoCloseable {
         for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
             if (d.getKind() == Diagnostic.Kind.ERROR) {
                 long line = d.getLineNumber() - 1; // the wrapper's first line is "class Cell {"
-                return "ошибка компиляции: " + d.getMessage(Locale.ROOT)
-                        + (line >= 1 ? " (строка " + line + " фрагмента «" + firstLine(snippet) + "»)" : "");
+                return "ошибка компиляции: "
+                        + d.getMessage(Locale.ROOT)
+                        + (line >= 1
+                                ? " (строка " + line + " фрагмента «" + firstLine(snippet) + "»)"
+                                : "");
             }
         }
         return null;
@@ -202,15 +272,26 @@ public final class SolutionCells implements AutoCloseable {
         return new ArrayList<>(((ClassTree) unit.getTypeDecls().get(0)).getMembers());
     }
 
-    private CompilationUnitTree parse(String snippet, DiagnosticCollector<JavaFileObject> diagnostics) {
-        JavaFileObject file = new SimpleJavaFileObject(URI.create("string:///Cell.java"), JavaFileObject.Kind.SOURCE) {
-            @Override
-            public CharSequence getCharContent(boolean ignoreEncodingErrors) {
-                return "class Cell {\n" + snippet + "\n}\n";
-            }
-        };
+    private CompilationUnitTree parse(
+            String snippet, DiagnosticCollector<JavaFileObject> diagnostics) {
+        JavaFileObject file =
+                new SimpleJavaFileObject(
+                        URI.create("string:///Cell.java"), JavaFileObject.Kind.SOURCE) {
+                    @Override
+                    public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+                        return "class Cell {\n" + snippet + "\n}\n";
+                    }
+                };
         try {
-            JavacTask task = (JavacTask) javac.getTask(null, null, diagnostics, List.of("-proc:none"), null, List.of(file));
+            JavacTask task =
+                    (JavacTask)
+                            javac.getTask(
+                                    null,
+                                    null,
+                                    diagnostics,
+                                    List.of("-proc:none"),
+                                    null,
+                                    List.of(file));
             return task.parse().iterator().next();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -257,8 +338,13 @@ public final class SolutionCells implements AutoCloseable {
     }
 
     private static String refusal(Set<Signature> allowed, String what, String snippet) {
-        return "В ячейке решения можно только объявить метод(ы) " + list(allowed) + ", а здесь " + what + ": «"
-                + firstLine(snippet) + "». Перенесите этот код внутрь метода.";
+        return "В ячейке решения можно только объявить метод(ы) "
+                + list(allowed)
+                + ", а здесь "
+                + what
+                + ": «"
+                + firstLine(snippet)
+                + "». Перенесите этот код внутрь метода.";
     }
 
     private static String describe(Snippet.Kind kind) {
@@ -271,7 +357,10 @@ public final class SolutionCells implements AutoCloseable {
     }
 
     private static String list(Set<Signature> allowed) {
-        return allowed.stream().map(Signature::toString).reduce((a, b) -> a + ", " + b).orElse("(никакие)");
+        return allowed.stream()
+                .map(Signature::toString)
+                .reduce((a, b) -> a + ", " + b)
+                .orElse("(никакие)");
     }
 
     private static String firstLine(String snippet) {

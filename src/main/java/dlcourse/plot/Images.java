@@ -3,7 +3,6 @@ package dlcourse.plot;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dlcourse.core.Notebook;
-
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -18,8 +17,8 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 
 /**
- * Pictures of tensors: filters, feature maps and samples as a grid of grey tiles, shown inline
- * as PNG. Each tile is scaled to its own min..max, so both weights and pixels are visible.
+ * Pictures of tensors: filters, feature maps and samples as a grid of grey tiles, shown inline as
+ * PNG. Each tile is scaled to its own min..max, so both weights and pixels are visible.
  */
 public final class Images {
 
@@ -29,19 +28,22 @@ public final class Images {
     private Images() {}
 
     /**
-     * A grid of images from a tensor {@code (N, H, W)}, {@code (N, 1, H, W)} or {@code (N, 3, H, W)}
-     * (three channels are drawn in colour).
+     * A grid of images from a tensor {@code (N, H, W)}, {@code (N, 1, H, W)} or {@code (N, 3, H,
+     * W)} (three channels are drawn in colour).
      *
      * @param images the tiles
      * @param columns tiles per row
      * @param scale pixels per tensor element (nearest-neighbour, so filters stay crisp)
      * @param captions one caption per tile, or null
      */
-    public static BufferedImage grid(NDArray images, int columns, int scale, List<String> captions) {
+    public static BufferedImage grid(
+            NDArray images, int columns, int scale, List<String> captions) {
         NDArray x = images.getShape().dimension() == 3 ? images.expandDims(1) : images;
-        if (x.getShape().dimension() != 4 || (x.getShape().get(1) != 1 && x.getShape().get(1) != 3)) {
-            throw new IllegalArgumentException("ожидался тензор (N, H, W), (N, 1, H, W) или (N, 3, H, W), получен "
-                    + images.getShape());
+        if (x.getShape().dimension() != 4
+                || (x.getShape().get(1) != 1 && x.getShape().get(1) != 3)) {
+            throw new IllegalArgumentException(
+                    "ожидался тензор (N, H, W), (N, 1, H, W) или (N, 3, H, W), получен "
+                            + images.getShape());
         }
         int n = (int) x.getShape().get(0);
         int channels = (int) x.getShape().get(1);
@@ -52,12 +54,16 @@ public final class Images {
         int caption = captions == null ? 0 : CAPTION;
         int tileW = w * scale;
         int tileH = h * scale + caption;
-        BufferedImage img = new BufferedImage(columns * (tileW + GAP) + GAP, rows * (tileH + GAP) + GAP,
-                BufferedImage.TYPE_INT_RGB);
+        BufferedImage img =
+                new BufferedImage(
+                        columns * (tileW + GAP) + GAP,
+                        rows * (tileH + GAP) + GAP,
+                        BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, img.getWidth(), img.getHeight());
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setRenderingHint(
+                RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         int size = channels * h * w;
         for (int k = 0; k < n; k++) {
@@ -109,7 +115,13 @@ public final class Images {
     /** Shows an image inline as PNG, under an optional title. */
     public static void show(BufferedImage image, String title) {
         String b64 = Base64.getEncoder().encodeToString(png(image));
-        String text = "[изображение " + image.getWidth() + "×" + image.getHeight() + "] " + (title == null ? "" : title);
+        String text =
+                "[изображение "
+                        + image.getWidth()
+                        + "×"
+                        + image.getHeight()
+                        + "] "
+                        + (title == null ? "" : title);
         if (title != null) {
             Notebook.show(title, Map.of("text/markdown", "**" + title + "**"));
         }

@@ -1,22 +1,21 @@
 package dlcourse.plot;
 
-import tech.tablesaw.plotly.components.Figure;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import tech.tablesaw.plotly.components.Figure;
 
 /**
- * Turns a tablesaw-jsplot {@link Figure} into the plotly JSON that JupyterLab draws offline
- * ({@code application/vnd.plotly.v1+json}: {@code {"data": [...], "layout": {...}}}).
+ * Turns a tablesaw-jsplot {@link Figure} into the plotly JSON that JupyterLab draws offline ({@code
+ * application/vnd.plotly.v1+json}: {@code {"data": [...], "layout": {...}}}).
  *
  * <p>tablesaw 0.44 has no JSON export: {@link Figure#asJavascript} writes JavaScript object
- * literals (unquoted keys, single quotes, HTML-escaped text, trailing commas, numbers as
- * strings). This class reads that JavaScript back, so the figure a notebook builds with
- * tablesaw is exactly the figure it shows, without the plotly CDN the HTML page would need.
+ * literals (unquoted keys, single quotes, HTML-escaped text, trailing commas, numbers as strings).
+ * This class reads that JavaScript back, so the figure a notebook builds with tablesaw is exactly
+ * the figure it shows, without the plotly CDN the HTML page would need.
  */
 public final class PlotlyJson {
 
@@ -51,27 +50,30 @@ public final class PlotlyJson {
     }
 
     /**
-     * The layout as plotly.js 2+ (JupyterLab's renderer) reads it. tablesaw writes
-     * {@code title: 'text'}, which it ignores: titles become {@code {text: 'text'}}, for the figure
-     * and every axis. tablesaw also writes numbers and booleans as strings ({@code range: ['0', '1']},
-     * {@code autorange: 'false'}, {@code dtick: '1'}): they get their types back.
+     * The layout as plotly.js 2+ (JupyterLab's renderer) reads it. tablesaw writes {@code title:
+     * 'text'}, which it ignores: titles become {@code {text: 'text'}}, for the figure and every
+     * axis. tablesaw also writes numbers and booleans as strings ({@code range: ['0', '1']}, {@code
+     * autorange: 'false'}, {@code dtick: '1'}): they get their types back.
      */
     @SuppressWarnings("unchecked")
     static Map<String, Object> normalized(Map<String, Object> layout) {
         Map<String, Object> out = new LinkedHashMap<>();
-        layout.forEach((key, value) -> {
-            if (key.equals("title") && value instanceof String text) {
-                out.put(key, Map.of("text", text));
-            } else if (value instanceof Map<?, ?> nested) {
-                out.put(key, normalized((Map<String, Object>) nested));
-            } else if (value instanceof String text && (text.equals("true") || text.equals("false"))) {
-                out.put(key, Boolean.valueOf(text));
-            } else if ((key.equals("dtick") || key.equals("tick0")) && toNumber(value) != NOT_A_NUMBER) {
-                out.put(key, toNumber(value)); // tablesaw writes tick spacing as a string
-            } else {
-                out.put(key, numericArrays(value));
-            }
-        });
+        layout.forEach(
+                (key, value) -> {
+                    if (key.equals("title") && value instanceof String text) {
+                        out.put(key, Map.of("text", text));
+                    } else if (value instanceof Map<?, ?> nested) {
+                        out.put(key, normalized((Map<String, Object>) nested));
+                    } else if (value instanceof String text
+                            && (text.equals("true") || text.equals("false"))) {
+                        out.put(key, Boolean.valueOf(text));
+                    } else if ((key.equals("dtick") || key.equals("tick0"))
+                            && toNumber(value) != NOT_A_NUMBER) {
+                        out.put(key, toNumber(value)); // tablesaw writes tick spacing as a string
+                    } else {
+                        out.put(key, numericArrays(value));
+                    }
+                });
         return out;
     }
 
@@ -238,9 +240,11 @@ public final class PlotlyJson {
                     try {
                         double d = Double.parseDouble(word);
                         return d == Math.rint(d) && Math.abs(d) < 1e15 && !word.contains(".")
-                                ? (Object) (long) d : (Object) d;
+                                ? (Object) (long) d
+                                : (Object) d;
                     } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("unexpected token '" + word + "' at " + start);
+                        throw new IllegalArgumentException(
+                                "unexpected token '" + word + "' at " + start);
                     }
             }
         }
@@ -255,7 +259,8 @@ public final class PlotlyJson {
 
         private void expect(char c) {
             if (s.charAt(i) != c) {
-                throw new IllegalArgumentException("expected '" + c + "' at " + i + ", found '" + s.charAt(i) + "'");
+                throw new IllegalArgumentException(
+                        "expected '" + c + "' at " + i + ", found '" + s.charAt(i) + "'");
             }
             i++;
         }
@@ -272,7 +277,11 @@ public final class PlotlyJson {
         if (text.indexOf('&') < 0) {
             return text;
         }
-        return text.replace("&quot;", "\"").replace("&#39;", "'").replace("&#x27;", "'")
-                .replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+        return text.replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&#x27;", "'")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&");
     }
 }

@@ -1,6 +1,9 @@
 package dlcourse.plot;
 
 import dlcourse.core.Notebook;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.plotly.components.Axis;
@@ -9,10 +12,6 @@ import tech.tablesaw.plotly.components.Layout;
 import tech.tablesaw.plotly.components.TickSettings;
 import tech.tablesaw.plotly.traces.ScatterTrace;
 import tech.tablesaw.plotly.traces.Trace;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Figures the notebooks share, built with tablesaw-jsplot and shown inline through plotly's
@@ -41,8 +40,11 @@ public final class Plots {
     public static Figure lines(String title, String xTitle, String yTitle, Series... series) {
         List<Trace> traces = new ArrayList<>();
         for (Series s : series) {
-            traces.add(ScatterTrace.builder(s.x(), s.y()).mode(ScatterTrace.Mode.LINE_AND_MARKERS)
-                    .name(s.name()).build());
+            traces.add(
+                    ScatterTrace.builder(s.x(), s.y())
+                            .mode(ScatterTrace.Mode.LINE_AND_MARKERS)
+                            .name(s.name())
+                            .build());
         }
         return new Figure(layout(title, xTitle, yTitle).build(), traces.toArray(Trace[]::new));
     }
@@ -58,34 +60,64 @@ public final class Plots {
     public static Figure trainingCurves(Table history, String title) {
         double[] epoch = numbers(history, "epoch");
         List<Trace> traces = new ArrayList<>();
-        for (String[] col : new String[][] {
-                {"train_loss", "потери, обучение"}, {"test_loss", "потери, тест"}}) {
+        for (String[] col :
+                new String[][] {
+                    {"train_loss", "потери, обучение"}, {"test_loss", "потери, тест"}
+                }) {
             if (history.containsColumn(col[0])) {
-                traces.add(ScatterTrace.builder(epoch, numbers(history, col[0]))
-                        .mode(ScatterTrace.Mode.LINE_AND_MARKERS).name(col[1]).build());
+                traces.add(
+                        ScatterTrace.builder(epoch, numbers(history, col[0]))
+                                .mode(ScatterTrace.Mode.LINE_AND_MARKERS)
+                                .name(col[1])
+                                .build());
             }
         }
-        for (String[] col : new String[][] {
-                {"train_acc", "точность, обучение"}, {"test_acc", "точность, тест"}}) {
+        for (String[] col :
+                new String[][] {
+                    {"train_acc", "точность, обучение"}, {"test_acc", "точность, тест"}
+                }) {
             // a regression has no accuracy (NaN): no curve for it
             if (history.containsColumn(col[0])
-                    && java.util.Arrays.stream(numbers(history, col[0])).anyMatch(Double::isFinite)) {
-                traces.add(ScatterTrace.builder(epoch, numbers(history, col[0]))
-                        .mode(ScatterTrace.Mode.LINE_AND_MARKERS).name(col[1])
-                        .yAxis(ScatterTrace.YAxis.Y2).build());
+                    && java.util.Arrays.stream(numbers(history, col[0]))
+                            .anyMatch(Double::isFinite)) {
+                traces.add(
+                        ScatterTrace.builder(epoch, numbers(history, col[0]))
+                                .mode(ScatterTrace.Mode.LINE_AND_MARKERS)
+                                .name(col[1])
+                                .yAxis(ScatterTrace.YAxis.Y2)
+                                .build());
             }
         }
         // whole epochs on x (plotly would tick 1.2, 1.4…); accuracy on its own fixed scale, not
         // ticks forced onto the loss axis's grid lines (0.081, 0.394…)
         int every = Math.max(1, (int) Math.ceil(epoch.length / 10.0));
-        Layout layout = layout(title, "эпоха", "потери")
-                .xAxis(Axis.builder().title("эпоха").tickSettings(TickSettings.builder()
-                        .tickMode(TickSettings.TickMode.LINEAR).tick0(1).dTick(every).build()).build())
-                .yAxis2(Axis.builder().title("точность").side(Axis.Side.right)
-                        .overlaying(ScatterTrace.YAxis.Y).range(0, 1).showGrid(false)
-                        .tickSettings(TickSettings.builder().tickMode(TickSettings.TickMode.LINEAR)
-                                .tick0(0).dTick(0.2).build()).build())
-                .build();
+        Layout layout =
+                layout(title, "эпоха", "потери")
+                        .xAxis(
+                                Axis.builder()
+                                        .title("эпоха")
+                                        .tickSettings(
+                                                TickSettings.builder()
+                                                        .tickMode(TickSettings.TickMode.LINEAR)
+                                                        .tick0(1)
+                                                        .dTick(every)
+                                                        .build())
+                                        .build())
+                        .yAxis2(
+                                Axis.builder()
+                                        .title("точность")
+                                        .side(Axis.Side.right)
+                                        .overlaying(ScatterTrace.YAxis.Y)
+                                        .range(0, 1)
+                                        .showGrid(false)
+                                        .tickSettings(
+                                                TickSettings.builder()
+                                                        .tickMode(TickSettings.TickMode.LINEAR)
+                                                        .tick0(0)
+                                                        .dTick(0.2)
+                                                        .build())
+                                        .build())
+                        .build();
         return new Figure(layout, traces.toArray(Trace[]::new));
     }
 
@@ -98,7 +130,10 @@ public final class Plots {
     }
 
     static Layout.LayoutBuilder layout(String title, String xTitle, String yTitle) {
-        return Layout.builder().title(title).width(WIDTH).height(HEIGHT)
+        return Layout.builder()
+                .title(title)
+                .width(WIDTH)
+                .height(HEIGHT)
                 .xAxis(Axis.builder().title(xTitle).build())
                 .yAxis(Axis.builder().title(yTitle).build());
     }

@@ -15,14 +15,13 @@ import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
 import dlcourse.data.CharText;
-
 import java.util.Random;
 
 /**
- * A character-level language model: one-hot characters → recurrent layer → a linear layer
- * giving the next character's scores at every step, {@code (B, T) -> (B, T, V)}. Trained with
- * softmax cross-entropy on the next character; judged by perplexity exp(mean cross-entropy)
- * (V for a uniform guess, 1 for a perfect one); used by sampling one character at a time.
+ * A character-level language model: one-hot characters → recurrent layer → a linear layer giving
+ * the next character's scores at every step, {@code (B, T) -> (B, T, V)}. Trained with softmax
+ * cross-entropy on the next character; judged by perplexity exp(mean cross-entropy) (V for a
+ * uniform guess, 1 for a perfect one); used by sampling one character at a time.
  */
 public final class CharLanguageModel {
 
@@ -30,13 +29,22 @@ public final class CharLanguageModel {
 
     public static SequentialBlock of(Block recurrent, int vocabSize) {
         return new SequentialBlock()
-                .add(new LambdaBlock(x -> new NDList(x.head().toType(DataType.INT64, false).oneHot(vocabSize)
-                        .toType(DataType.FLOAT32, false)), "oneHot"))    // (B, T) -> (B, T, V)
-                .add(recurrent)                                          // -> (B, T, H)
-                .add(Linear.builder().setUnits(vocabSize).build());      // -> (B, T, V)
+                .add(
+                        new LambdaBlock(
+                                x ->
+                                        new NDList(
+                                                x.head()
+                                                        .toType(DataType.INT64, false)
+                                                        .oneHot(vocabSize)
+                                                        .toType(DataType.FLOAT32, false)),
+                                "oneHot")) // (B, T) -> (B, T, V)
+                .add(recurrent) // -> (B, T, H)
+                .add(Linear.builder().setUnits(vocabSize).build()); // -> (B, T, V)
     }
 
-    /** Softmax cross-entropy over every position: scores {@code (B, T, V)}, targets {@code (B, T)}. */
+    /**
+     * Softmax cross-entropy over every position: scores {@code (B, T, V)}, targets {@code (B, T)}.
+     */
     public static Loss loss() {
         Loss ce = Loss.softmaxCrossEntropyLoss();
         return new Loss("charCrossEntropy") {
@@ -44,7 +52,8 @@ public final class CharLanguageModel {
             public NDArray evaluate(NDList labels, NDList predictions) {
                 NDArray scores = predictions.head();
                 long v = scores.getShape().get(scores.getShape().dimension() - 1);
-                return ce.evaluate(new NDList(labels.head().reshape(-1)), new NDList(scores.reshape(-1, v)));
+                return ce.evaluate(
+                        new NDList(labels.head().reshape(-1)), new NDList(scores.reshape(-1, v)));
             }
         };
     }
@@ -57,7 +66,9 @@ public final class CharLanguageModel {
         try {
             for (Batch b : data.getData(manager)) {
                 try (b) {
-                    NDArray logits = net.forward(new ParameterStore(manager, false), b.getData(), false).head();
+                    NDArray logits =
+                            net.forward(new ParameterStore(manager, false), b.getData(), false)
+                                    .head();
                     sum += ce.evaluate(b.getLabels(), new NDList(logits)).getFloat();
                     batches++;
                 }
@@ -73,8 +84,15 @@ public final class CharLanguageModel {
      * softmax(scores / temperature) given the last {@code context} characters. Low temperature →
      * the likeliest characters, repetitive; high → more varied and more mistakes.
      */
-    public static String sample(Block net, CharText text, String prefix, int length, double temperature,
-                                int context, Random random, NDManager manager) {
+    public static String sample(
+            Block net,
+            CharText text,
+            String prefix,
+            int length,
+            double temperature,
+            int context,
+            Random random,
+            NDManager manager) {
         StringBuilder out = new StringBuilder(prefix);
         try (NDManager m = manager.newSubManager()) {
             for (int n = 0; n < length; n++) {
@@ -85,8 +103,10 @@ public final class CharLanguageModel {
                     f[i] = ids[i];
                 }
                 NDArray x = m.create(f, new Shape(1, f.length));
-                NDArray scores = net.forward(new ParameterStore(m, false), new NDList(x), false).head()
-                        .get(new NDIndex("0, -1, :"));                   // (V)
+                NDArray scores =
+                        net.forward(new ParameterStore(m, false), new NDList(x), false)
+                                .head()
+                                .get(new NDIndex("0, -1, :")); // (V)
                 float[] p = scores.div(temperature).softmax(0).toFloatArray();
                 out.append(text.vocab()[draw(p, random)]);
             }

@@ -18,15 +18,18 @@ import tech.tablesaw.api.Table;
 import tech.tablesaw.plotly.components.Figure;
 
 /**
- * Forecasting helpers: a trained model's predictions, the two baselines every forecast must
- * beat — persistence (tomorrow = the last value seen) and seasonal (the value one period, e.g.
- * 24 h, before the target) — errors in the series' own units, and prediction-vs-truth plots.
+ * Forecasting helpers: a trained model's predictions, the two baselines every forecast must beat —
+ * persistence (tomorrow = the last value seen) and seasonal (the value one period, e.g. 24 h,
+ * before the target) — errors in the series' own units, and prediction-vs-truth plots.
  */
 public final class Forecasting {
 
     private Forecasting() {}
 
-    /** Predictions {@code (N, horizon)}, normalised units, of a block mapping {@code (B, T, 1)} to {@code (B, horizon)}. */
+    /**
+     * Predictions {@code (N, horizon)}, normalised units, of a block mapping {@code (B, T, 1)} to
+     * {@code (B, horizon)}.
+     */
     public static NDArray predict(Block net, TimeSeries.Windows w) {
         NDManager m = w.x().getManager();
         NDList parts = new NDList();
@@ -51,20 +54,56 @@ public final class Forecasting {
      *
      * @param net maps {@code (B, lookback − period, 1)} to {@code (B, horizon)}
      */
-    public static Block seasonalPlus(Block net, int period, int lookback, int horizon, float scale) {
+    public static Block seasonalPlus(
+            Block net, int period, int lookback, int horizon, float scale) {
         int from = lookback - period;
-        Block seasonal = new LambdaBlock(x -> new NDList(x.head().get(new NDIndex(":, {}:{}, 0", from, from + horizon))), "seasonal");
-        Block differenced = new SequentialBlock()
-                .add(new LambdaBlock(x -> new NDList(x.head().get(new NDIndex(":, {}:, :", period))
-                        .sub(x.head().get(new NDIndex(":, :{}, :", lookback - period))).div(scale)), "difference"))
-                .add(net)
-                .add(new LambdaBlock(x -> new NDList(x.head().mul(scale)), "rescale"));
-        return new ParallelBlock(outs -> new NDList(outs.get(0).head().add(outs.get(1).head())), java.util.List.of(seasonal, differenced));
+        Block seasonal =
+                new LambdaBlock(
+                        x ->
+                                new NDList(
+                                        x.head()
+                                                .get(
+                                                        new NDIndex(
+                                                                ":, {}:{}, 0",
+                                                                from,
+                                                                from + horizon))),
+                        "seasonal");
+        Block differenced =
+                new SequentialBlock()
+                        .add(
+                                new LambdaBlock(
+                                        x ->
+                                                new NDList(
+                                                        x.head()
+                                                                .get(
+                                                                        new NDIndex(
+                                                                                ":, {}:, :",
+                                                                                period))
+                                                                .sub(
+                                                                        x.head()
+                                                                                .get(
+                                                                                        new NDIndex(
+                                                                                                ":, :{},"
+                                                                                                    + " :",
+                                                                                                lookback
+                                                                                                        - period)))
+                                                                .div(scale)),
+                                        "difference"))
+                        .add(net)
+                        .add(new LambdaBlock(x -> new NDList(x.head().mul(scale)), "rescale"));
+        return new ParallelBlock(
+                outs -> new NDList(outs.get(0).head().add(outs.get(1).head())),
+                java.util.List.of(seasonal, differenced));
     }
 
-    /** The standard deviation of the seasonal differences x_t − x_{t−period} inside the windows' inputs. */
+    /**
+     * The standard deviation of the seasonal differences x_t − x_{t−period} inside the windows'
+     * inputs.
+     */
     public static float differenceScale(TimeSeries.Windows w, int period) {
-        NDArray d = w.x().get(new NDIndex(":, {}:, 0", period)).sub(w.x().get(new NDIndex(":, :{}, 0", w.lookback() - period)));
+        NDArray d =
+                w.x().get(new NDIndex(":, {}:, 0", period))
+                        .sub(w.x().get(new NDIndex(":, :{}, 0", w.lookback() - period)));
         return (float) Math.sqrt(d.sub(d.mean()).square().mean().getFloat());
     }
 
@@ -74,7 +113,10 @@ public final class Forecasting {
         return last.repeat(1, w.horizon());
     }
 
-    /** Seasonal: the target at t + k is predicted by the value at t + k − period (needs horizon ≤ period ≤ lookback). */
+    /**
+     * Seasonal: the target at t + k is predicted by the value at t + k − period (needs horizon ≤
+     * period ≤ lookback).
+     */
     public static NDArray seasonal(TimeSeries.Windows w, int period) {
         if (w.horizon() > period || period > w.lookback()) {
             throw new IllegalArgumentException("needs horizon ≤ period ≤ lookback");
@@ -110,10 +152,19 @@ public final class Forecasting {
         return new Errors(model, a, r);
     }
 
-    /** One row per model: MAE and RMSE averaged over lead times, and at 1 step and at the full horizon. */
+    /**
+     * One row per model: MAE and RMSE averaged over lead times, and at 1 step and at the full
+     * horizon.
+     */
     public static Table table(Errors... all) {
-        Table t = Table.create("errors", StringColumn.create("model"), DoubleColumn.create("MAE"),
-                DoubleColumn.create("RMSE"), DoubleColumn.create("MAE@1"), DoubleColumn.create("MAE@horizon"));
+        Table t =
+                Table.create(
+                        "errors",
+                        StringColumn.create("model"),
+                        DoubleColumn.create("MAE"),
+                        DoubleColumn.create("RMSE"),
+                        DoubleColumn.create("MAE@1"),
+                        DoubleColumn.create("MAE@horizon"));
         for (Errors e : all) {
             t.stringColumn("model").append(e.model());
             t.doubleColumn("MAE").append(round(e.meanMae()));
@@ -145,7 +196,14 @@ public final class Forecasting {
      * Truth and predictions at one lead time ({@code lead} = 1 … horizon) for {@code count}
      * consecutive windows from {@code from}, in the series' units; x is the target's series index.
      */
-    public static Figure plot(String title, TimeSeries.Windows w, int lead, int from, int count, String[] names, NDArray... predicted) {
+    public static Figure plot(
+            String title,
+            TimeSeries.Windows w,
+            int lead,
+            int from,
+            int count,
+            String[] names,
+            NDArray... predicted) {
         TimeSeries.Split sp = w.split();
         int to = Math.min(w.size(), from + count);
         double[] x = new double[to - from];
@@ -158,7 +216,8 @@ public final class Forecasting {
         Plots.Series[] s = new Plots.Series[predicted.length + 1];
         s[0] = new Plots.Series("истина", x, truth);
         for (int i = 0; i < predicted.length; i++) {
-            float[] p = predicted[i].get(new NDIndex("{}:{}, {}", from, to, lead - 1)).toFloatArray();
+            float[] p =
+                    predicted[i].get(new NDIndex("{}:{}, {}", from, to, lead - 1)).toFloatArray();
             double[] d = new double[p.length];
             for (int k = 0; k < p.length; k++) {
                 d[k] = sp.denormalise(p[k]);

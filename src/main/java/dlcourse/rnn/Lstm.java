@@ -12,7 +12,6 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,15 +29,15 @@ import java.util.Map;
  *   h_t = o_t ⊙ tanh(c_t)                                      block output
  * </pre>
  *
- * The bracketed terms are the optional peepholes (Gers, Schraudolph, Schmidhuber, "Learning
- * precise timing with LSTM recurrent networks", JMLR 2002): diagonal connections from the cell.
- * The forget bias b_f starts at {@link Builder#optForgetBias} (default 1, the lecture's advice:
- * σ(1) ≈ 0.73, so the cell starts out remembering). Gates can be fixed to constants to show that
- * a plain RNN is an LSTM with f = 0, i = o = 1, or that f ≡ 1 makes the constant error carousel.
+ * The bracketed terms are the optional peepholes (Gers, Schraudolph, Schmidhuber, "Learning precise
+ * timing with LSTM recurrent networks", JMLR 2002): diagonal connections from the cell. The forget
+ * bias b_f starts at {@link Builder#optForgetBias} (default 1, the lecture's advice: σ(1) ≈ 0.73,
+ * so the cell starts out remembering). Gates can be fixed to constants to show that a plain RNN is
+ * an LSTM with f = 0, i = o = 1, or that f ≡ 1 makes the constant error carousel.
  *
- * <p>Without peepholes it computes the same function as the engine's {@link ai.djl.nn.recurrent.LSTM}
- * (tested; see {@link #copyFrom}). Use the engine's layer to train, this one to read and probe.
- * Input {@code (B, T, C)}, output hidden states {@code (B, T, H)}.
+ * <p>Without peepholes it computes the same function as the engine's {@link
+ * ai.djl.nn.recurrent.LSTM} (tested; see {@link #copyFrom}). Use the engine's layer to train, this
+ * one to read and probe. Input {@code (B, T, C)}, output hidden states {@code (B, T, H)}.
  */
 public final class Lstm extends AbstractBlock {
 
@@ -61,13 +60,37 @@ public final class Lstm extends AbstractBlock {
         fixedI = b.fixedI;
         fixedO = b.fixedO;
         for (String g : GATES) {
-            p.put("W_x" + g, addParameter(Parameter.builder().setName("W_x" + g).setType(Parameter.Type.WEIGHT).build()));
-            p.put("W_h" + g, addParameter(Parameter.builder().setName("W_h" + g).setType(Parameter.Type.WEIGHT).build()));
-            p.put("b_" + g, addParameter(Parameter.builder().setName("b_" + g).setType(Parameter.Type.BIAS).build()));
+            p.put(
+                    "W_x" + g,
+                    addParameter(
+                            Parameter.builder()
+                                    .setName("W_x" + g)
+                                    .setType(Parameter.Type.WEIGHT)
+                                    .build()));
+            p.put(
+                    "W_h" + g,
+                    addParameter(
+                            Parameter.builder()
+                                    .setName("W_h" + g)
+                                    .setType(Parameter.Type.WEIGHT)
+                                    .build()));
+            p.put(
+                    "b_" + g,
+                    addParameter(
+                            Parameter.builder()
+                                    .setName("b_" + g)
+                                    .setType(Parameter.Type.BIAS)
+                                    .build()));
         }
         if (peepholes) {
             for (String g : new String[] {"i", "f", "o"}) { // diagonal weights, start at 0
-                p.put("p_" + g, addParameter(Parameter.builder().setName("p_" + g).setType(Parameter.Type.BIAS).build()));
+                p.put(
+                        "p_" + g,
+                        addParameter(
+                                Parameter.builder()
+                                        .setName("p_" + g)
+                                        .setType(Parameter.Type.BIAS)
+                                        .build()));
             }
         }
     }
@@ -108,7 +131,13 @@ public final class Lstm extends AbstractBlock {
     }
 
     /** Gate values and state after one step, all {@code (B, H)}. */
-    public record Step(NDArray candidate, NDArray input, NDArray forget, NDArray output, NDArray cell, NDArray hidden) {}
+    public record Step(
+            NDArray candidate,
+            NDArray input,
+            NDArray forget,
+            NDArray output,
+            NDArray cell,
+            NDArray hidden) {}
 
     /** The six equations for one time step: {@code x_t (B, C)}, {@code h, c (B, H)}. */
     public Step step(NDArray xt, NDArray h, NDArray c, Map<String, NDArray> w) {
@@ -121,7 +150,9 @@ public final class Lstm extends AbstractBlock {
     }
 
     private NDArray affine(String g, NDArray xt, NDArray h, Map<String, NDArray> w) {
-        return xt.matMul(w.get("W_x" + g).transpose()).add(h.matMul(w.get("W_h" + g).transpose())).add(w.get("b_" + g));
+        return xt.matMul(w.get("W_x" + g).transpose())
+                .add(h.matMul(w.get("W_h" + g).transpose()))
+                .add(w.get("b_" + g));
     }
 
     private NDArray gate(String g, NDArray xt, NDArray h, NDArray cell, Map<String, NDArray> w) {
@@ -133,12 +164,18 @@ public final class Lstm extends AbstractBlock {
         return like.zerosLike().add(value);
     }
 
-    /** Runs the sequence {@code (B, T, C)} from zero state and returns every step (for plots and probes). */
+    /**
+     * Runs the sequence {@code (B, T, C)} from zero state and returns every step (for plots and
+     * probes).
+     */
     public List<Step> trace(NDArray x) {
         return trace(x, null, null);
     }
 
-    /** The same from given states {@code h_0, c_0 (B, H)} (null = zeros), e.g. to differentiate c_T by c_0. */
+    /**
+     * The same from given states {@code h_0, c_0 (B, H)} (null = zeros), e.g. to differentiate c_T
+     * by c_0.
+     */
     public List<Step> trace(NDArray x, NDArray h0, NDArray c0) {
         Map<String, NDArray> w = new LinkedHashMap<>();
         p.forEach((name, param) -> w.put(name, param.getArray()));
@@ -161,13 +198,22 @@ public final class Lstm extends AbstractBlock {
         return out;
     }
 
-    /** Inputs: {@code x (B, T, C)} and optionally {@code h_0, c_0 (B, H)}. Output: {@code h (B, T, H)}. */
+    /**
+     * Inputs: {@code x (B, T, C)} and optionally {@code h_0, c_0 (B, H)}. Output: {@code h (B, T,
+     * H)}.
+     */
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.head();
         Map<String, NDArray> w = new LinkedHashMap<>();
         p.forEach((name, param) -> w.put(name, ps.getValue(param, x.getDevice(), training)));
-        List<Step> steps = unroll(x, inputs.size() > 1 ? inputs.get(1) : null, inputs.size() > 2 ? inputs.get(2) : null, w);
+        List<Step> steps =
+                unroll(
+                        x,
+                        inputs.size() > 1 ? inputs.get(1) : null,
+                        inputs.size() > 2 ? inputs.get(2) : null,
+                        w);
         NDList hs = new NDList();
         steps.forEach(s -> hs.add(s.hidden()));
         return new NDList(NDArrays.stack(hs, 1)); // (B, T, H)
@@ -181,9 +227,9 @@ public final class Lstm extends AbstractBlock {
 
     /**
      * Copies the weights of the engine's single-layer {@link ai.djl.nn.recurrent.LSTM} (both
-     * initialised). The engine stacks the four gates' rows in PyTorch's order
-     * <b>input, forget, cell candidate, output</b> in {@code l_0_i2h_WEIGHT (4H, C)} and
-     * {@code l_0_h2h_WEIGHT (4H, H)}, and keeps two biases that only appear as a sum.
+     * initialised). The engine stacks the four gates' rows in PyTorch's order <b>input, forget,
+     * cell candidate, output</b> in {@code l_0_i2h_WEIGHT (4H, C)} and {@code l_0_h2h_WEIGHT (4H,
+     * H)}, and keeps two biases that only appear as a sum.
      */
     public void copyFrom(ai.djl.nn.recurrent.LSTM engine) {
         var ep = engine.getParameters();
@@ -214,7 +260,9 @@ public final class Lstm extends AbstractBlock {
             return this;
         }
 
-        /** Peephole connections from the cell to the gates (default off, like the engine's LSTM). */
+        /**
+         * Peephole connections from the cell to the gates (default off, like the engine's LSTM).
+         */
         public Builder optPeepholes(boolean on) {
             this.peepholes = on;
             return this;
@@ -232,7 +280,9 @@ public final class Lstm extends AbstractBlock {
             return this;
         }
 
-        /** Fixes gates to constants (null keeps a gate learned): f=0, i=1, o=1 gives a plain RNN. */
+        /**
+         * Fixes gates to constants (null keeps a gate learned): f=0, i=1, o=1 gives a plain RNN.
+         */
         public Builder optFixedGates(Float forget, Float input, Float output) {
             this.fixedF = forget;
             this.fixedI = input;

@@ -25,43 +25,58 @@ public final class Recurrent {
 
     /** The engine's tanh RNN, one layer, batch first: {@code (B, T, C) -> (B, T, H)}. */
     public static RNN engineRnn(int hidden) {
-        return RNN.builder().setStateSize(hidden).setNumLayers(1).optBatchFirst(true)
-                .setActivation(RNN.Activation.TANH).build();
+        return RNN.builder()
+                .setStateSize(hidden)
+                .setNumLayers(1)
+                .optBatchFirst(true)
+                .setActivation(RNN.Activation.TANH)
+                .build();
     }
 
     /**
-     * The engine's LSTM, one layer, batch first, with the forget-gate bias set to
-     * {@code forgetBias} after initialisation (the engine has no such option; it starts at 0).
-     * The forget gate then starts at f = σ(b_f): it keeps a fraction f of the cell per step, so a
-     * value written into the cell fades with a time constant of about 1 / (1 − f) steps
-     * (b_f = 1: 3.7 steps; 2: 8.4; 5: 150).
+     * The engine's LSTM, one layer, batch first, with the forget-gate bias set to {@code
+     * forgetBias} after initialisation (the engine has no such option; it starts at 0). The forget
+     * gate then starts at f = σ(b_f): it keeps a fraction f of the cell per step, so a value
+     * written into the cell fades with a time constant of about 1 / (1 − f) steps (b_f = 1: 3.7
+     * steps; 2: 8.4; 5: 150).
      */
     public static Block engineLstm(int hidden, float forgetBias) {
-        return new GateBiasInit(LSTM.builder().setStateSize(hidden).setNumLayers(1).optBatchFirst(true).build(),
-                hidden, (bias, forget, input) -> bias.set(forget, forgetBias));
+        return new GateBiasInit(
+                LSTM.builder().setStateSize(hidden).setNumLayers(1).optBatchFirst(true).build(),
+                hidden,
+                (bias, forget, input) -> bias.set(forget, forgetBias));
     }
 
     /**
      * The engine's LSTM with <em>chrono initialisation</em> (Tallec &amp; Ollivier, "Can recurrent
-     * neural networks warp time?", ICLR 2018): b_f = log u and b_i = −b_f with u ~ U[1, T − 1] drawn
-     * per unit, where T is the longest dependency expected. Unit j then starts with a forget time
-     * constant of about u_j steps, so the layer's memories span every range up to T at
+     * neural networks warp time?", ICLR 2018): b_f = log u and b_i = −b_f with u ~ U[1, T − 1]
+     * drawn per unit, where T is the longest dependency expected. Unit j then starts with a forget
+     * time constant of about u_j steps, so the layer's memories span every range up to T at
      * initialisation, instead of the few steps a fixed bias of 1–2 gives.
      */
     public static Block engineLstmChrono(int hidden, int longestDependency) {
         if (longestDependency < 3) {
-            throw new IllegalArgumentException("chrono initialisation needs a dependency of at least 3 steps, not "
-                    + longestDependency);
+            throw new IllegalArgumentException(
+                    "chrono initialisation needs a dependency of at least 3 steps, not "
+                            + longestDependency);
         }
-        return new GateBiasInit(LSTM.builder().setStateSize(hidden).setNumLayers(1).optBatchFirst(true).build(),
-                hidden, (bias, forget, input) -> {
-                    NDArray bf = bias.getManager().randomUniform(1f, longestDependency - 1f, new Shape(hidden)).log();
+        return new GateBiasInit(
+                LSTM.builder().setStateSize(hidden).setNumLayers(1).optBatchFirst(true).build(),
+                hidden,
+                (bias, forget, input) -> {
+                    NDArray bf =
+                            bias.getManager()
+                                    .randomUniform(1f, longestDependency - 1f, new Shape(hidden))
+                                    .log();
                     bias.set(forget, bf);
                     bias.set(input, bf.neg());
                 });
     }
 
-    /** The first block of type {@code type} inside {@code net} (depth first), e.g. the engine's LSTM of a trained model. */
+    /**
+     * The first block of type {@code type} inside {@code net} (depth first), e.g. the engine's LSTM
+     * of a trained model.
+     */
     public static <T extends Block> T find(Block net, Class<T> type) {
         if (type.isInstance(net)) {
             return type.cast(net);
@@ -77,12 +92,16 @@ public final class Recurrent {
 
     /** {@code (B, T, H) -> (B, H)}: the state after the last step. */
     public static Block lastStep() {
-        return new LambdaBlock(list -> new NDList(list.head().get(new NDIndex(":, -1, :"))), "lastStep");
+        return new LambdaBlock(
+                list -> new NDList(list.head().get(new NDIndex(":, -1, :"))), "lastStep");
     }
 
     /** Sequence in, {@code outputs} numbers out: recurrent layer, last state, linear read-out. */
     public static SequentialBlock regressor(Block recurrent, int outputs) {
-        return new SequentialBlock().add(recurrent).add(lastStep()).add(Linear.builder().setUnits(outputs).build());
+        return new SequentialBlock()
+                .add(recurrent)
+                .add(lastStep())
+                .add(Linear.builder().setUnits(outputs).build());
     }
 
     /**
@@ -93,7 +112,8 @@ public final class Recurrent {
      */
     public static double[] inputGradientNorms(Block net, NDArray x) {
         NDManager m = x.getManager();
-        try (NDManager sub = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        try (NDManager sub = m.newSubManager();
+                GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray xin = x.duplicate();
             xin.attach(sub);
             xin.setRequiresGradient(true);
@@ -109,7 +129,10 @@ public final class Recurrent {
         }
     }
 
-    /** Sets gate-bias slices of the engine's input-to-hidden bias; the hidden-to-hidden bias's are zeroed. */
+    /**
+     * Sets gate-bias slices of the engine's input-to-hidden bias; the hidden-to-hidden bias's are
+     * zeroed.
+     */
     @FunctionalInterface
     private interface GateBias {
         void set(NDArray bias, NDIndex forget, NDIndex input);
@@ -128,7 +151,11 @@ public final class Recurrent {
         }
 
         @Override
-        protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        protected NDList forwardInternal(
+                ParameterStore ps,
+                NDList inputs,
+                boolean training,
+                PairList<String, Object> params) {
             return lstm.forward(ps, inputs, training, params);
         }
 
@@ -138,11 +165,13 @@ public final class Recurrent {
         }
 
         @Override
-        protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        protected void initializeChildBlocks(
+                NDManager manager, DataType dataType, Shape... inputShapes) {
             boolean fresh = !lstm.isInitialized();
             lstm.initialize(manager, dataType, inputShapes);
             if (!fresh) {
-                return; // trained, loaded from a checkpoint or re-used by a re-run cell: its biases stay
+                return; // trained, loaded from a checkpoint or re-used by a re-run cell: its biases
+                // stay
             }
             // engine gate order: input, forget, candidate, output; the two biases add up.
             NDIndex input = new NDIndex("0:{}", hidden);

@@ -9,14 +9,13 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * A recurrent layer written from NDArray operations (lecture, figures 39–41): a hidden state
- * h_t that depends on the current input and on its own previous value,
+ * A recurrent layer written from NDArray operations (lecture, figures 39–41): a hidden state h_t
+ * that depends on the current input and on its own previous value,
  *
  * <pre>
  *   h_t = tanh(W_xh · x_t + W_hh · h_{t−1} + b_h),      h_0 = 0
@@ -25,8 +24,8 @@ import java.util.function.UnaryOperator;
  * unrolled over the sequence ("слой RNN — это блок, развёрнутый во времени"). Back-propagation
  * through time is nothing special: the unrolled loop is an ordinary computation graph and the
  * engine's autograd differentiates it. The engine's {@link ai.djl.nn.recurrent.RNN} computes the
- * same function (tested to 1e-6) in one fused native call; use that one for training speed,
- * this one to see the idea. Input {@code (B, T, C)}, output all hidden states {@code (B, T, H)}.
+ * same function (tested to 1e-6) in one fused native call; use that one for training speed, this
+ * one to see the idea. Input {@code (B, T, C)}, output all hidden states {@code (B, T, H)}.
  */
 public final class Rnn extends AbstractBlock {
 
@@ -45,8 +44,12 @@ public final class Rnn extends AbstractBlock {
     public Rnn(int hidden, UnaryOperator<NDArray> activation) {
         this.hidden = hidden;
         this.activation = activation;
-        wxh = addParameter(Parameter.builder().setName("W_xh").setType(Parameter.Type.WEIGHT).build());
-        whh = addParameter(Parameter.builder().setName("W_hh").setType(Parameter.Type.WEIGHT).build());
+        wxh =
+                addParameter(
+                        Parameter.builder().setName("W_xh").setType(Parameter.Type.WEIGHT).build());
+        whh =
+                addParameter(
+                        Parameter.builder().setName("W_hh").setType(Parameter.Type.WEIGHT).build());
         bh = addParameter(Parameter.builder().setName("b_h").setType(Parameter.Type.BIAS).build());
     }
 
@@ -69,7 +72,8 @@ public final class Rnn extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.head(); // (B, T, C)
         var dev = x.getDevice();
         NDArray wx = ps.getValue(wxh, dev, training);
@@ -77,7 +81,10 @@ public final class Rnn extends AbstractBlock {
         NDArray b = ps.getValue(bh, dev, training);
         long batch = x.getShape().get(0);
         long steps = x.getShape().get(1);
-        NDArray h = inputs.size() > 1 ? inputs.get(1) : x.getManager().zeros(new Shape(batch, hidden), x.getDataType());
+        NDArray h =
+                inputs.size() > 1
+                        ? inputs.get(1)
+                        : x.getManager().zeros(new Shape(batch, hidden), x.getDataType());
         List<NDArray> states = new ArrayList<>();
         for (long t = 0; t < steps; t++) {
             h = step(x.get(new NDIndex(":, {}, :", t)), h, wx, wh, b); // (B, H)
@@ -101,6 +108,11 @@ public final class Rnn extends AbstractBlock {
         var p = engine.getParameters();
         wxh.getArray().set(p.get("l_0_i2h_WEIGHT").getArray().toFloatArray());
         whh.getArray().set(p.get("l_0_h2h_WEIGHT").getArray().toFloatArray());
-        bh.getArray().set(p.get("l_0_i2h_BIAS").getArray().add(p.get("l_0_h2h_BIAS").getArray()).toFloatArray());
+        bh.getArray()
+                .set(
+                        p.get("l_0_i2h_BIAS")
+                                .getArray()
+                                .add(p.get("l_0_h2h_BIAS").getArray())
+                                .toFloatArray());
     }
 }

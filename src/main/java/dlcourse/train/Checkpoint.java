@@ -4,9 +4,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import tech.tablesaw.api.Table;
-import tech.tablesaw.io.csv.CsvReadOptions;
-
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -17,12 +14,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Properties;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.io.csv.CsvReadOptions;
 
 /**
- * A training run saved after every epoch (weights, history, the epoch reached), so that a
- * crashed kernel loses at most one epoch: the next fit with the same name and set-up resumes.
- * Files are written to a temporary name and moved into place, so a crash mid-write leaves the
- * previous epoch intact. The optimizer's moments are not saved; Adam rebuilds them in a few steps.
+ * A training run saved after every epoch (weights, history, the epoch reached), so that a crashed
+ * kernel loses at most one epoch: the next fit with the same name and set-up resumes. Files are
+ * written to a temporary name and moved into place, so a crash mid-write leaves the previous epoch
+ * intact. The optimizer's moments are not saved; Adam rebuilds them in a few steps.
  */
 final class Checkpoint {
 
@@ -41,7 +40,8 @@ final class Checkpoint {
     /** The last completed epoch of a compatible run, or 0. */
     int completedEpochs() {
         Properties p = properties();
-        if (p == null || !fingerprint.equals(p.getProperty("fingerprint"))
+        if (p == null
+                || !fingerprint.equals(p.getProperty("fingerprint"))
                 || !Files.isRegularFile(dir.resolve("weights.params"))) {
             return 0;
         }
@@ -51,11 +51,14 @@ final class Checkpoint {
     /** Replaces the block's weights (freeing those it held) by the saved ones. */
     void loadWeights(Block block, NDManager manager) {
         block.getParameters().values().forEach(Parameter::close);
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-                Files.newInputStream(dir.resolve("weights.params"))))) {
+        try (DataInputStream in =
+                new DataInputStream(
+                        new BufferedInputStream(
+                                Files.newInputStream(dir.resolve("weights.params"))))) {
             block.loadParameters(manager, in);
         } catch (IOException | ai.djl.MalformedModelException e) {
-            throw new IllegalStateException("Контрольная точка " + dir + " повреждена: удалите папку и запустите снова", e);
+            throw new IllegalStateException(
+                    "Контрольная точка " + dir + " повреждена: удалите папку и запустите снова", e);
         }
         for (Pair<String, Parameter> p : block.getParameters()) {
             if (p.getValue().requiresGradient()) {
@@ -67,10 +70,15 @@ final class Checkpoint {
     /** The saved history, read with the column types of {@code like} (empty cells are NaN). */
     Table history(Table like) {
         try {
-            return Table.read().csv(CsvReadOptions.builder(dir.resolve("history.csv").toFile())
-                    .columnTypes(like.typeArray()).missingValueIndicator("", "NaN").build());
+            return Table.read()
+                    .csv(
+                            CsvReadOptions.builder(dir.resolve("history.csv").toFile())
+                                    .columnTypes(like.typeArray())
+                                    .missingValueIndicator("", "NaN")
+                                    .build());
         } catch (RuntimeException e) {
-            throw new IllegalStateException("Не читается история в " + dir + ": удалите папку и запустите снова", e);
+            throw new IllegalStateException(
+                    "Не читается история в " + dir + ": удалите папку и запустите снова", e);
         }
     }
 
@@ -78,7 +86,9 @@ final class Checkpoint {
         try {
             Files.createDirectories(dir);
             Path weights = dir.resolve("weights.params.tmp");
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(weights)))) {
+            try (DataOutputStream out =
+                    new DataOutputStream(
+                            new BufferedOutputStream(Files.newOutputStream(weights)))) {
                 block.saveParameters(out);
             }
             history.write().csv(dir.resolve("history.csv.tmp").toFile());
@@ -98,7 +108,11 @@ final class Checkpoint {
     }
 
     private void move(Path tmp, String name) throws IOException {
-        Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                tmp,
+                dir.resolve(name),
+                StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
     }
 
     private Properties properties() {

@@ -5,19 +5,18 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
-
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Gradient clipping by global norm (Pascanu, Mikolov, Bengio, "On the difficulty of training
- * recurrent neural networks", ICML 2013): if ‖g‖ = sqrt(Σ over all parameters of Σ g²) exceeds
- * θ, every gradient is scaled by θ/‖g‖. The direction of the step is kept, only its length is
- * bounded — the lecture's remedy for exploding gradients in RNNs and LSTMs alike.
- * {@link Training.Builder#clipGradients} applies it at every step.
+ * recurrent neural networks", ICML 2013): if ‖g‖ = sqrt(Σ over all parameters of Σ g²) exceeds θ,
+ * every gradient is scaled by θ/‖g‖. The direction of the step is kept, only its length is bounded
+ * — the lecture's remedy for exploding gradients in RNNs and LSTMs alike. {@link
+ * Training.Builder#clipGradients} applies it at every step.
  *
- * <p>Why not DJL's {@code optClipGrad}: on the PyTorch engine it clamps each component from
- * above only (a gradient of −3 passes a 0.1 clip), so it bounds neither the norm nor the step.
+ * <p>Why not DJL's {@code optClipGrad}: on the PyTorch engine it clamps each component from above
+ * only (a gradient of −3 passes a 0.1 clip), so it bounds neither the norm nor the step.
  */
 public final class GradientClipping {
 
@@ -29,8 +28,8 @@ public final class GradientClipping {
     }
 
     /**
-     * Scales all gradients in place so that their global norm is at most {@code maxNorm}
-     * (infinity: only measures).
+     * Scales all gradients in place so that their global norm is at most {@code maxNorm} (infinity:
+     * only measures).
      *
      * @return the global norm before clipping
      */
@@ -42,7 +41,9 @@ public final class GradientClipping {
             NDArray squares = null;
             for (Pair<String, Parameter> p : parameters) {
                 Parameter param = p.getValue();
-                if (param.requiresGradient() && param.isInitialized() && param.getArray().hasGradient()) {
+                if (param.requiresGradient()
+                        && param.isInitialized()
+                        && param.getArray().hasGradient()) {
                     NDArray g = param.getArray().getGradient();
                     g.attach(scope);
                     gradients.add(g);

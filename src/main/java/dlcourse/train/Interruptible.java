@@ -3,7 +3,6 @@ package dlcourse.train;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import dlcourse.core.Notebook;
-
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -14,36 +13,45 @@ import java.util.concurrent.Future;
  * Runs a long computation (a training loop) so that the notebook's Interrupt stops it at once,
  * tells the student what happened, and leaves nothing running.
  *
- * <p>JJava interrupts a cell by cancelling its task: the cell is reported interrupted at once,
- * but its thread only receives {@link Thread#interrupt()}, which a loop of native PyTorch calls
- * never looks at. The loop went on in the background, invisible, holding the engine: the next
- * training then met its weights half-updated or "A PtGradientCollector is already collecting".
- * Here the work runs on one training thread while the cell's thread waits for it. On Interrupt
- * the loop is told to stop at its next step ({@link #checkStop()}), and {@code onInterrupt} runs
- * as the cell ends, while its output still accepts updates ({@link Notebook#atCellEnd}), so it
- * can replace the progress display with a line saying what happened. One computation at a time:
- * a cell run right after an interrupt waits until the previous loop has finished its step.
+ * <p>JJava interrupts a cell by cancelling its task: the cell is reported interrupted at once, but
+ * its thread only receives {@link Thread#interrupt()}, which a loop of native PyTorch calls never
+ * looks at. The loop went on in the background, invisible, holding the engine: the next training
+ * then met its weights half-updated or "A PtGradientCollector is already collecting". Here the work
+ * runs on one training thread while the cell's thread waits for it. On Interrupt the loop is told
+ * to stop at its next step ({@link #checkStop()}), and {@code onInterrupt} runs as the cell ends,
+ * while its output still accepts updates ({@link Notebook#atCellEnd}), so it can replace the
+ * progress display with a line saying what happened. One computation at a time: a cell run right
+ * after an interrupt waits until the previous loop has finished its step.
  */
 public final class Interruptible {
 
     private static final String THREAD_NAME = "dlcourse-training";
-    private static final ExecutorService THREAD = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(() -> {
-            // PyTorch's grad mode is per thread: DJL turns it off on the thread that loads the engine
-            // (gradient collectors turn it on), so this thread starts like that one
-            JniUtils.setGradMode(false);
-            r.run();
-        }, THREAD_NAME);
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService THREAD =
+            Executors.newSingleThreadExecutor(
+                    r -> {
+                        Thread t =
+                                new Thread(
+                                        () -> {
+                                            // PyTorch's grad mode is per thread: DJL turns it off
+                                            // on the thread that loads the engine
+                                            // (gradient collectors turn it on), so this thread
+                                            // starts like that one
+                                            JniUtils.setGradMode(false);
+                                            r.run();
+                                        },
+                                        THREAD_NAME);
+                        t.setDaemon(true);
+                        return t;
+                    });
 
     /** Set for the computation running on the training thread; null between computations. */
     private static volatile Work current;
 
     private Interruptible() {}
 
-    /** The computation was interrupted: thrown by {@link #checkStop()} and to the interrupted cell. */
+    /**
+     * The computation was interrupted: thrown by {@link #checkStop()} and to the interrupted cell.
+     */
     public static final class Stopped extends RuntimeException {
         Stopped() {
             super("прервано пользователем", null, false, false);
@@ -55,33 +63,39 @@ public final class Interruptible {
     }
 
     /**
-     * Runs {@code work} on the training thread and returns its result or throws its exception.
-     * If the cell is interrupted meanwhile, asks the work to stop at its next step, runs
-     * {@code onInterrupt} while the cell's output still accepts updates ({@link Notebook#atCellEnd})
-     * and throws {@link Stopped}. Called from the training thread itself (a loop inside a loop),
-     * it simply runs the work.
+     * Runs {@code work} on the training thread and returns its result or throws its exception. If
+     * the cell is interrupted meanwhile, asks the work to stop at its next step, runs {@code
+     * onInterrupt} while the cell's output still accepts updates ({@link Notebook#atCellEnd}) and
+     * throws {@link Stopped}. Called from the training thread itself (a loop inside a loop), it
+     * simply runs the work.
      */
     public static <T> T run(Callable<T> work, Runnable onInterrupt) {
         if (Thread.currentThread().getName().equals(THREAD_NAME)) {
             return call(work);
         }
-        Engine.getInstance(); // loaded, if at all, by the caller's thread, as when the work ran there
+        Engine.getInstance(); // loaded, if at all, by the caller's thread, as when the work ran
+        // there
         Work w = new Work();
-        Future<T> result = THREAD.submit(() -> {
-            current = w;
-            try {
-                checkStop(); // interrupted while it waited for an earlier computation
-                return work.call();
-            } finally {
-                current = null;
-            }
-        });
-        Runnable stop = () -> {
-            if (!result.isDone()) { // the cell ended while the work runs: it was interrupted
-                w.stopRequested = true;
-                onInterrupt.run();
-            }
-        };
+        Future<T> result =
+                THREAD.submit(
+                        () -> {
+                            current = w;
+                            try {
+                                checkStop(); // interrupted while it waited for an earlier
+                                // computation
+                                return work.call();
+                            } finally {
+                                current = null;
+                            }
+                        });
+        Runnable stop =
+                () -> {
+                    if (!result
+                            .isDone()) { // the cell ended while the work runs: it was interrupted
+                        w.stopRequested = true;
+                        onInterrupt.run();
+                    }
+                };
         boolean atCellEnd = Notebook.atCellEnd(stop);
         try {
             return result.get();
@@ -96,7 +110,10 @@ public final class Interruptible {
         }
     }
 
-    /** On the training thread: throws {@link Stopped} if the cell that started the work was interrupted. */
+    /**
+     * On the training thread: throws {@link Stopped} if the cell that started the work was
+     * interrupted.
+     */
     public static void checkStop() {
         Work w = current;
         if (w != null && w.stopRequested) {

@@ -2,7 +2,6 @@ package dlcourse.train;
 
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDManager;
-
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Field;
@@ -42,12 +41,13 @@ public final class Memory {
      */
     public static double heapAfterCollectionMiB() {
         System.gc();
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed()
+                / (1024.0 * 1024.0);
     }
 
     /**
-     * Tensors and other resources still open under {@code manager} and its sub-managers. DJL has
-     * no public counter; this reads BaseNDManager's resource map, which is what close() frees.
+     * Tensors and other resources still open under {@code manager} and its sub-managers. DJL has no
+     * public counter; this reads BaseNDManager's resource map, which is what close() frees.
      */
     public static int liveResources(NDManager manager) {
         if (!(manager instanceof BaseNDManager base)) {
@@ -62,7 +62,8 @@ public final class Memory {
             }
             return n;
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("DJL's BaseNDManager changed: update Memory.liveResources", e);
+            throw new IllegalStateException(
+                    "DJL's BaseNDManager changed: update Memory.liveResources", e);
         }
     }
 }

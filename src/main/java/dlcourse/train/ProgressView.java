@@ -1,17 +1,16 @@
 package dlcourse.train;
 
 import dlcourse.core.Notebook;
-
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The live display of a long computation (training, an adversarial game): in a notebook, one
- * output updated in place — a progress bar, a status line, and a log of finished stages under
- * it; elsewhere, one console line per stage. It always {@link #end ends} in one line under the log
- * — a summary, or why it stopped and what re-running the cell will do — so no frozen bar with a
- * "time left" stays behind. Safe to call
- * from the training thread and the cell's thread at once; after the end, further calls are ignored.
+ * The live display of a long computation (training, an adversarial game): in a notebook, one output
+ * updated in place — a progress bar, a status line, and a log of finished stages under it;
+ * elsewhere, one console line per stage. It always {@link #end ends} in one line under the log — a
+ * summary, or why it stopped and what re-running the cell will do — so no frozen bar with a "time
+ * left" stays behind. Safe to call from the training thread and the cell's thread at once; after
+ * the end, further calls are ignored.
  */
 public abstract class ProgressView {
 
@@ -62,9 +61,9 @@ public abstract class ProgressView {
             return "—";
         }
         long s = Math.round(seconds);
-        return s >= 3600 ? String.format(Locale.ROOT, "%d ч %02d мин", s / 3600, s / 60 % 60)
-                : s >= 60 ? String.format(Locale.ROOT, "%d мин %02d с", s / 60, s % 60)
-                : s + " с";
+        return s >= 3600
+                ? String.format(Locale.ROOT, "%d ч %02d мин", s / 3600, s / 60 % 60)
+                : s >= 60 ? String.format(Locale.ROOT, "%d мин %02d с", s / 60, s % 60) : s + " с";
     }
 
     /** One display, redrawn at most twice a second, plus the log of stages under it. */
@@ -81,10 +80,17 @@ public abstract class ProgressView {
                 return;
             }
             lastDraw = now;
-            String html = "<div class=\"dl-progress\"><progress value=\"" + String.format(Locale.ROOT, "%.4f", fraction)
-                    + "\" max=\"1\" style=\"width:60%\"></progress> "
-                    + String.format(Locale.ROOT, "%.0f%%", 100 * fraction) + "<br/><code>" + escape(status) + "</code>"
-                    + "<pre style=\"margin:0\">" + escape(log.toString()) + "</pre></div>";
+            String html =
+                    "<div class=\"dl-progress\"><progress value=\""
+                            + String.format(Locale.ROOT, "%.4f", fraction)
+                            + "\" max=\"1\" style=\"width:60%\"></progress> "
+                            + String.format(Locale.ROOT, "%.0f%%", 100 * fraction)
+                            + "<br/><code>"
+                            + escape(status)
+                            + "</code>"
+                            + "<pre style=\"margin:0\">"
+                            + escape(log.toString())
+                            + "</pre></div>";
             draw(log + status, html);
         }
 
@@ -97,7 +103,11 @@ public abstract class ProgressView {
         @Override
         void onEnd(String lastLine) {
             log.append(lastLine).append('\n');
-            draw(log.toString(), "<pre class=\"dl-progress-end\" style=\"margin:0\">" + escape(log.toString()) + "</pre>");
+            draw(
+                    log.toString(),
+                    "<pre class=\"dl-progress-end\" style=\"margin:0\">"
+                            + escape(log.toString())
+                            + "</pre>");
         }
 
         private void draw(String text, String html) {

@@ -21,15 +21,14 @@ import ai.djl.util.Pair;
 import dlcourse.core.Devices;
 import dlcourse.core.Profile;
 import dlcourse.data.CourseData;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.Table;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.Table;
 
 /**
  * The training loop every notebook uses: a model, data, an optimizer, {@link Builder#fit}.
@@ -40,17 +39,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * Plots.trainingCurves(result.history());
  * }</pre>
  *
- * <p>Per epoch it keeps a row of history in a tablesaw {@link Table} (losses, accuracies,
- * seconds, images per second, resident memory, Java heap after collection, tensors left open), shows live progress, evaluates on the test
- * set, stops with {@link LossNotFiniteException} when the loss diverges, and, when given a
- * checkpoint name, saves the run so that a crashed kernel resumes where it stopped. Each
- * batch's tensors are freed with the batch, so native memory stays flat across epochs.
+ * <p>Per epoch it keeps a row of history in a tablesaw {@link Table} (losses, accuracies, seconds,
+ * images per second, resident memory, Java heap after collection, tensors left open), shows live
+ * progress, evaluates on the test set, stops with {@link LossNotFiniteException} when the loss
+ * diverges, and, when given a checkpoint name, saves the run so that a crashed kernel resumes where
+ * it stopped. Each batch's tensors are freed with the batch, so native memory stays flat across
+ * epochs.
  *
  * <p>Accuracy is computed when the first output holds class scores on its last axis for every
- * label: (N, classes) against (N), or per time step (B, T, V) against (B, T) for a language
- * model, counting every label. For any other output (regression) the accuracy columns are NaN.
+ * label: (N, classes) against (N), or per time step (B, T, V) against (B, T) for a language model,
+ * counting every label. For any other output (regression) the accuracy columns are NaN.
  *
  * <p>Recurrent networks need {@link Builder#clipGradients}:
+ *
  * <pre>{@code
  * var run = Training.of(net, new Shape(72, 1)).loss(Loss.l2Loss()).clipGradients(1).epochs(5)
  *         .fit(windows.train(), windows.valid());
@@ -78,7 +79,8 @@ public final class Training {
      * were clipped, every step's global gradient norm before clipping (else empty; after resuming
      * from a checkpoint, only the steps of this fit — the history keeps every epoch's maximum).
      */
-    public record Result(Model model, Table history, double[] gradientNorms) implements AutoCloseable {
+    public record Result(Model model, Table history, double[] gradientNorms)
+            implements AutoCloseable {
 
         public Result(Model model, Table history) {
             this(model, history, new double[0]);
@@ -176,8 +178,8 @@ public final class Training {
         }
 
         /**
-         * Saves the run after every epoch under {@code data/checkpoints/<name>} (or
-         * {@code DL_CHECKPOINTS}); a later fit with the same name and set-up resumes from it.
+         * Saves the run after every epoch under {@code data/checkpoints/<name>} (or {@code
+         * DL_CHECKPOINTS}); a later fit with the same name and set-up resumes from it.
          */
         public Builder checkpoint(String name) {
             this.checkpoint = name;
@@ -185,14 +187,15 @@ public final class Training {
         }
 
         /**
-         * Clips the gradients by global norm θ after every backward pass ({@link GradientClipping}),
-         * as recurrent networks need, and records each step's norm before clipping: history column
-         * {@code grad_norm_max} (the epoch's largest) and {@link Result#gradientNorms()}. Off by
-         * default; θ = infinity records the norms without clipping.
+         * Clips the gradients by global norm θ after every backward pass ({@link
+         * GradientClipping}), as recurrent networks need, and records each step's norm before
+         * clipping: history column {@code grad_norm_max} (the epoch's largest) and {@link
+         * Result#gradientNorms()}. Off by default; θ = infinity records the norms without clipping.
          */
         public Builder clipGradients(double maxNorm) {
             if (!(maxNorm > 0)) {
-                throw new IllegalArgumentException("порог нормы градиента должен быть > 0, а не " + maxNorm);
+                throw new IllegalArgumentException(
+                        "порог нормы градиента должен быть > 0, а не " + maxNorm);
             }
             this.clipNorm = maxNorm;
             return this;
@@ -224,7 +227,8 @@ public final class Training {
         /** The learning rate as a student can change it: the number, or where it is set. */
         String rateDescription() {
             return optimizer == null
-                    ? String.format(Locale.ROOT, "learningRate(%.0e), Adam", learningRate).replace("e-0", "e-")
+                    ? String.format(Locale.ROOT, "learningRate(%.0e), Adam", learningRate)
+                            .replace("e-0", "e-")
                     : "задана в оптимизаторе " + optimizer.getClass().getSimpleName();
         }
     }
@@ -240,7 +244,8 @@ public final class Training {
             Parameter parameter = p.getValue();
             if (parameter.isInitialized()) {
                 if (parameter.getArray().isReleased()) {
-                    parameter.close(); // freed with an earlier result (Result.close): initialised afresh
+                    parameter.close(); // freed with an earlier result (Result.close): initialised
+                    // afresh
                 } else {
                     parameter.getArray().attach(model.getNDManager());
                 }
@@ -254,9 +259,9 @@ public final class Training {
     }
 
     /**
-     * Zeroes the gradients a stopped fit left behind (its last backward pass ran, its step did not):
-     * PyTorch would add the next batch's gradients to them; after a NaN stop they are NaN, and the
-     * re-run cell's first step would turn every weight into NaN.
+     * Zeroes the gradients a stopped fit left behind (its last backward pass ran, its step did
+     * not): PyTorch would add the next batch's gradients to them; after a NaN stop they are NaN,
+     * and the re-run cell's first step would turn every weight into NaN.
      */
     private static void clearGradients(Block net) {
         for (Parameter p : net.getParameters().values()) {
@@ -275,19 +280,25 @@ public final class Training {
     }
 
     /**
-     * Adds to {@code scored} = {correct, labels scored} when the first output holds class scores
-     * on its last axis for every label: (N, classes) vs (N), (B, T, V) vs (B, T). Else adds nothing.
+     * Adds to {@code scored} = {correct, labels scored} when the first output holds class scores on
+     * its last axis for every label: (N, classes) vs (N), (B, T, V) vs (B, T). Else adds nothing.
      */
     static void countCorrect(NDList preds, NDList labels, long[] scored) {
         Shape scores = preds.head().getShape();
         NDArray y = labels.head();
         int d = scores.dimension();
-        if (d != y.getShape().dimension() + 1 || scores.get(d - 1) < 2
+        if (d != y.getShape().dimension() + 1
+                || scores.get(d - 1) < 2
                 || !scores.slice(0, d - 1).equals(y.getShape())) {
             return;
         }
-        scored[0] += preds.head().argMax(-1).toType(DataType.INT64, false)
-                .eq(y.toType(DataType.INT64, false)).countNonzero().getLong();
+        scored[0] +=
+                preds.head()
+                        .argMax(-1)
+                        .toType(DataType.INT64, false)
+                        .eq(y.toType(DataType.INT64, false))
+                        .countNonzero()
+                        .getLong();
         scored[1] += y.size();
     }
 
@@ -308,8 +319,10 @@ public final class Training {
         private Model model;
         private Optimizer optimizer;
         private Checkpoint checkpoint;
+
         /** Read by the cell's thread when it is interrupted. */
         private volatile int epoch;
+
         private volatile int saved;
 
         Run(Builder cfg, RandomAccessDataset train, RandomAccessDataset test) {
@@ -318,29 +331,51 @@ public final class Training {
             this.test = test;
             this.view = ProgressView.create(cfg.quiet);
             this.unit = cfg.inputShape.dimension() == 3 ? "изобр." : "примеров";
-            this.history = Table.create(cfg.name,
-                    IntColumn.create("epoch"), DoubleColumn.create("train_loss"), DoubleColumn.create("train_acc"),
-                    DoubleColumn.create("test_loss"), DoubleColumn.create("test_acc"),
-                    DoubleColumn.create("seconds"), DoubleColumn.create("images_per_s"),
-                    DoubleColumn.create("rss_mib"), DoubleColumn.create("heap_mib"), IntColumn.create("open_tensors"));
+            this.history =
+                    Table.create(
+                            cfg.name,
+                            IntColumn.create("epoch"),
+                            DoubleColumn.create("train_loss"),
+                            DoubleColumn.create("train_acc"),
+                            DoubleColumn.create("test_loss"),
+                            DoubleColumn.create("test_acc"),
+                            DoubleColumn.create("seconds"),
+                            DoubleColumn.create("images_per_s"),
+                            DoubleColumn.create("rss_mib"),
+                            DoubleColumn.create("heap_mib"),
+                            IntColumn.create("open_tensors"));
             if (cfg.clipping()) {
                 history.addColumns(DoubleColumn.create("grad_norm_max"));
             }
         }
 
-        /** On the training thread. The model stays registered whatever happens, so its weights survive a stop. */
+        /**
+         * On the training thread. The model stays registered whatever happens, so its weights
+         * survive a stop.
+         */
         Result execute() {
-            optimizer = cfg.optimizer != null ? cfg.optimizer
-                    : Optimizer.adam().optLearningRateTracker(Tracker.fixed(cfg.learningRate)).build();
-            DefaultTrainingConfig config = new DefaultTrainingConfig(cfg.loss).optOptimizer(optimizer);
+            optimizer =
+                    cfg.optimizer != null
+                            ? cfg.optimizer
+                            : Optimizer.adam()
+                                    .optLearningRateTracker(Tracker.fixed(cfg.learningRate))
+                                    .build();
+            DefaultTrainingConfig config =
+                    new DefaultTrainingConfig(cfg.loss).optOptimizer(optimizer);
             try {
                 boolean continuing = hasWeights(cfg.net);
-                model = modelFor(cfg.name, cfg.net, cfg.device != null ? cfg.device : Devices.best());
+                model =
+                        modelFor(
+                                cfg.name,
+                                cfg.net,
+                                cfg.device != null ? cfg.device : Devices.best());
                 config.optDevices(new Device[] {model.getNDManager().getDevice()});
                 Shape input = new Shape(1).addAll(cfg.inputShape);
-                cfg.net.initialize(model.getNDManager(), model.getDataType(), input); // keeps weights it has
+                cfg.net.initialize(
+                        model.getNDManager(), model.getDataType(), input); // keeps weights it has
                 clearGradients(cfg.net);
-                int done = resume(continuing); // before the trainer, which caches the weights it starts with
+                int done = resume(continuing); // before the trainer, which caches the weights it
+                // starts with
                 try (Trainer trainer = model.newTrainer(config)) {
                     trainer.initialize(input);
                     try {
@@ -352,27 +387,49 @@ public final class Training {
                             }
                         }
                     } catch (LossNotFiniteException e) {
-                        view.end(cfg.name + ": обучение остановлено, потери стали " + e.loss() + " (эпоха "
-                                + e.epoch() + ", пакет " + e.batch() + ")." + whatRerunDoes());
+                        view.end(
+                                cfg.name
+                                        + ": обучение остановлено, потери стали "
+                                        + e.loss()
+                                        + " (эпоха "
+                                        + e.epoch()
+                                        + ", пакет "
+                                        + e.batch()
+                                        + ")."
+                                        + whatRerunDoes());
                         throw e;
                     } catch (Interruptible.Stopped e) {
                         throw e; // the cell's end has said what happened
                     } catch (RuntimeException | Error e) {
-                        view.end(cfg.name + ": обучение остановлено ошибкой на эпохе " + epoch + " (она ниже).");
+                        view.end(
+                                cfg.name
+                                        + ": обучение остановлено ошибкой на эпохе "
+                                        + epoch
+                                        + " (она ниже).");
                         throw e;
                     }
                 }
                 view.end(summary());
-                return new Result(model, history, gradientNorms.stream().mapToDouble(Double::doubleValue).toArray());
+                return new Result(
+                        model,
+                        history,
+                        gradientNorms.stream().mapToDouble(Double::doubleValue).toArray());
             } finally {
                 OptimizerState.release(optimizer); // DJL would never free it (see OptimizerState)
             }
         }
 
-        /** Loads a compatible checkpoint, if any; returns the epochs it holds. Says where training starts from. */
+        /**
+         * Loads a compatible checkpoint, if any; returns the epochs it holds. Says where training
+         * starts from.
+         */
         private int resume(boolean continuing) {
-            checkpoint = cfg.checkpoint == null ? null
-                    : new Checkpoint(CourseData.checkpoints().resolve(cfg.checkpoint), fingerprint());
+            checkpoint =
+                    cfg.checkpoint == null
+                            ? null
+                            : new Checkpoint(
+                                    CourseData.checkpoints().resolve(cfg.checkpoint),
+                                    fingerprint());
             int done = checkpoint == null ? 0 : Math.min(checkpoint.completedEpochs(), cfg.epochs);
             saved = done;
             if (done > 0) {
@@ -381,29 +438,52 @@ public final class Training {
                 for (int r = 0; r < done && r < previous.rowCount(); r++) {
                     history.addRow(r, previous);
                 }
-                System.out.println("Продолжаем с контрольной точки " + checkpoint.dir() + ": пройдено эпох "
-                        + done + " из " + cfg.epochs + (done == cfg.epochs ? " — обучение уже завершено." : "."));
+                System.out.println(
+                        "Продолжаем с контрольной точки "
+                                + checkpoint.dir()
+                                + ": пройдено эпох "
+                                + done
+                                + " из "
+                                + cfg.epochs
+                                + (done == cfg.epochs ? " — обучение уже завершено." : "."));
             } else if (continuing) {
-                System.out.println(cfg.name + ": сеть уже обучалась в этом ядре — продолжаем с её текущих весов"
-                        + " (начать заново: выполните ячейку, где сеть создаётся).");
+                System.out.println(
+                        cfg.name
+                                + ": сеть уже обучалась в этом ядре — продолжаем с её текущих весов"
+                                + " (начать заново: выполните ячейку, где сеть создаётся).");
             }
             return done;
         }
 
-        /** When the interrupted cell ends (kernel's thread, before idle): the display's last line. */
+        /**
+         * When the interrupted cell ends (kernel's thread, before idle): the display's last line.
+         */
         void interrupted() {
-            view.end(cfg.name + ": обучение прервано на эпохе " + Math.min(epoch, cfg.epochs) + " из "
-                    + cfg.epochs + "." + whatRerunDoes());
+            view.end(
+                    cfg.name
+                            + ": обучение прервано на эпохе "
+                            + Math.min(epoch, cfg.epochs)
+                            + " из "
+                            + cfg.epochs
+                            + "."
+                            + whatRerunDoes());
         }
 
         private String whatRerunDoes() {
             if (checkpoint == null) {
-                return " Веса сети остались в памяти: повторный запуск ячейки продолжит обучение с них"
-                        + " (начать заново: выполните ячейку, где сеть создаётся).";
+                return " Веса сети остались в памяти: повторный запуск ячейки продолжит обучение с"
+                        + " них (начать заново: выполните ячейку, где сеть создаётся).";
             }
             int s = saved;
-            return " Сохранено эпох: " + s + " из " + cfg.epochs + " (" + checkpoint.dir() + "); повторный запуск"
-                    + " ячейки продолжит " + (s == 0 ? "с начала." : "с эпохи " + (s + 1) + ".");
+            return " Сохранено эпох: "
+                    + s
+                    + " из "
+                    + cfg.epochs
+                    + " ("
+                    + checkpoint.dir()
+                    + "); повторный запуск"
+                    + " ячейки продолжит "
+                    + (s == 0 ? "с начала." : "с эпохи " + (s + 1) + ".");
         }
 
         private void runEpoch(Trainer trainer, int epoch) {
@@ -429,10 +509,13 @@ public final class Training {
                     }
                     batches++;
                     if (!Float.isFinite(loss)) {
-                        throw new LossNotFiniteException(loss, epoch, batches, cfg.rateDescription());
+                        throw new LossNotFiniteException(
+                                loss, epoch, batches, cfg.rateDescription());
                     }
                     if (cfg.clipping()) {
-                        double norm = GradientClipping.clipByGlobalNorm(cfg.net.getParameters(), cfg.clipNorm);
+                        double norm =
+                                GradientClipping.clipByGlobalNorm(
+                                        cfg.net.getParameters(), cfg.clipNorm);
                         gradientNorms.add(norm);
                         maxNorm = Math.max(maxNorm, norm);
                     }
@@ -444,11 +527,20 @@ public final class Training {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double rate = seen / seconds;
                 double left = ((cfg.epochs - epoch) * perEpoch + (perEpoch - seen)) / rate;
-                view.progress(fraction(epoch, seen, perEpoch),
-                        status(epoch, seen, perEpoch, lossSum / seen, accuracy(scored), rate, left));
+                view.progress(
+                        fraction(epoch, seen, perEpoch),
+                        status(
+                                epoch,
+                                seen,
+                                perEpoch,
+                                lossSum / seen,
+                                accuracy(scored),
+                                rate,
+                                left));
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            double[] testMetrics = test == null ? new double[] {Double.NaN, Double.NaN} : evaluate(trainer, test);
+            double[] testMetrics =
+                    test == null ? new double[] {Double.NaN, Double.NaN} : evaluate(trainer, test);
             history.intColumn("epoch").append(epoch);
             history.doubleColumn("train_loss").append(lossSum / seen);
             history.doubleColumn("train_acc").append(accuracy(scored));
@@ -463,21 +555,50 @@ public final class Training {
                 history.doubleColumn("grad_norm_max").append(maxNorm);
             }
             double left = (cfg.epochs - epoch) * seconds;
-            view.stage(fraction(epoch, seen, perEpoch), status(epoch, seen, perEpoch, lossSum / seen,
-                    accuracy(scored), seen / seconds, left), epochLine(history.rowCount() - 1));
+            view.stage(
+                    fraction(epoch, seen, perEpoch),
+                    status(
+                            epoch,
+                            seen,
+                            perEpoch,
+                            lossSum / seen,
+                            accuracy(scored),
+                            seen / seconds,
+                            left),
+                    epochLine(history.rowCount() - 1));
         }
 
         private double fraction(int epoch, long seen, long perEpoch) {
             return ((epoch - 1) * (double) perEpoch + seen) / ((double) cfg.epochs * perEpoch);
         }
 
-        /** The live line: epoch, examples, loss, accuracy (where there is one), speed, time left. */
-        private String status(int epoch, long seen, long perEpoch, double loss, double accuracy, double rate,
+        /**
+         * The live line: epoch, examples, loss, accuracy (where there is one), speed, time left.
+         */
+        private String status(
+                int epoch,
+                long seen,
+                long perEpoch,
+                double loss,
+                double accuracy,
+                double rate,
                 double secondsLeft) {
-            return String.format(Locale.ROOT, "%s · эпоха %d/%d · %d/%d %s · потери %.4f%s · %.0f %s/с · осталось %s",
-                    cfg.name, epoch, cfg.epochs, seen, perEpoch, unit, loss,
-                    Double.isNaN(accuracy) ? "" : String.format(Locale.ROOT, " · точность %.3f", accuracy),
-                    rate, unit, ProgressView.duration(secondsLeft));
+            return String.format(
+                    Locale.ROOT,
+                    "%s · эпоха %d/%d · %d/%d %s · потери %.4f%s · %.0f %s/с · осталось %s",
+                    cfg.name,
+                    epoch,
+                    cfg.epochs,
+                    seen,
+                    perEpoch,
+                    unit,
+                    loss,
+                    Double.isNaN(accuracy)
+                            ? ""
+                            : String.format(Locale.ROOT, " · точность %.3f", accuracy),
+                    rate,
+                    unit,
+                    ProgressView.duration(secondsLeft));
         }
 
         /** Mean loss and accuracy over a dataset, in inference mode. */
@@ -502,29 +623,48 @@ public final class Training {
             try {
                 return trainer.iterateDataset(data);
             } catch (java.io.IOException | ai.djl.translate.TranslateException e) {
-                throw new IllegalStateException("Не удалось прочитать данные: " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "Не удалось прочитать данные: " + e.getMessage(), e);
             }
         }
 
         private String epochLine(int row) {
-            String line = String.format(Locale.ROOT, "эпоха %2d: %s", history.intColumn("epoch").get(row),
-                    lossAndAccuracy("train", row));
+            String line =
+                    String.format(
+                            Locale.ROOT,
+                            "эпоха %2d: %s",
+                            history.intColumn("epoch").get(row),
+                            lossAndAccuracy("train", row));
             if (test != null) {
                 line += " | тест: " + lossAndAccuracy("test", row);
             }
             if (cfg.clipping()) {
-                line += String.format(Locale.ROOT, " | макс. норма градиента %.3g",
-                        history.doubleColumn("grad_norm_max").getDouble(row));
+                line +=
+                        String.format(
+                                Locale.ROOT,
+                                " | макс. норма градиента %.3g",
+                                history.doubleColumn("grad_norm_max").getDouble(row));
             }
-            return line + String.format(Locale.ROOT, " | %.1f с, %.0f %s/с",
-                    history.doubleColumn("seconds").getDouble(row), history.doubleColumn("images_per_s").getDouble(row), unit);
+            return line
+                    + String.format(
+                            Locale.ROOT,
+                            " | %.1f с, %.0f %s/с",
+                            history.doubleColumn("seconds").getDouble(row),
+                            history.doubleColumn("images_per_s").getDouble(row),
+                            unit);
         }
 
         /** "потери L, точность A", or only the loss when there is no accuracy (regression). */
         private String lossAndAccuracy(String part, int row) {
             double acc = history.doubleColumn(part + "_acc").getDouble(row);
-            String loss = String.format(Locale.ROOT, "потери %.4f", history.doubleColumn(part + "_loss").getDouble(row));
-            return Double.isNaN(acc) ? loss : loss + String.format(Locale.ROOT, ", точность %.4f", acc);
+            String loss =
+                    String.format(
+                            Locale.ROOT,
+                            "потери %.4f",
+                            history.doubleColumn(part + "_loss").getDouble(row));
+            return Double.isNaN(acc)
+                    ? loss
+                    : loss + String.format(Locale.ROOT, ", точность %.4f", acc);
         }
 
         private String summary() {
@@ -532,12 +672,26 @@ public final class Training {
                 return cfg.name + ": обучение не проводилось (0 эпох)";
             }
             int last = history.rowCount() - 1;
-            String metric = Double.isNaN(history.doubleColumn("train_acc").getDouble(last)) ? "loss" : "acc";
-            String text = String.format(Locale.ROOT, "%s: %d эп., %.1f с; %s: обучение %.4f", cfg.name,
-                    history.rowCount(), history.doubleColumn("seconds").sum(),
-                    metric.equals("acc") ? "точность" : "потери", history.doubleColumn("train_" + metric).getDouble(last));
-            return test == null ? text
-                    : text + String.format(Locale.ROOT, ", тест %.4f", history.doubleColumn("test_" + metric).getDouble(last));
+            String metric =
+                    Double.isNaN(history.doubleColumn("train_acc").getDouble(last))
+                            ? "loss"
+                            : "acc";
+            String text =
+                    String.format(
+                            Locale.ROOT,
+                            "%s: %d эп., %.1f с; %s: обучение %.4f",
+                            cfg.name,
+                            history.rowCount(),
+                            history.doubleColumn("seconds").sum(),
+                            metric.equals("acc") ? "точность" : "потери",
+                            history.doubleColumn("train_" + metric).getDouble(last));
+            return test == null
+                    ? text
+                    : text
+                            + String.format(
+                                    Locale.ROOT,
+                                    ", тест %.4f",
+                                    history.doubleColumn("test_" + metric).getDouble(last));
         }
 
         /**
@@ -546,8 +700,14 @@ public final class Training {
          * network built afresh after a restart and one re-used by a re-run cell agree.
          */
         private String fingerprint() {
-            return cfg.net.toString().hashCode() + "/" + cfg.inputShape + "/" + train.size() + "/"
-                    + Profile.current().id() + (cfg.clipping() ? "/clip " + cfg.clipNorm : "");
+            return cfg.net.toString().hashCode()
+                    + "/"
+                    + cfg.inputShape
+                    + "/"
+                    + train.size()
+                    + "/"
+                    + Profile.current().id()
+                    + (cfg.clipping() ? "/clip " + cfg.clipNorm : "");
         }
     }
 }

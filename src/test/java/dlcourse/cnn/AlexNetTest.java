@@ -13,9 +13,9 @@ class AlexNetTest {
     private static final Shape IMAGENET = new Shape(3, 224, 224);
 
     /**
-     * The paper's network: widths 96-256-384-384-256, conv2/4/5 split over two GPUs (groups=2),
-     * fc 4096-4096-1000. 60 965 224 weights: the paper's "60 million parameters" (Krizhevsky et
-     * al. 2012, section 3), the number usually quoted for it.
+     * The paper's network: widths 96-256-384-384-256, conv2/4/5 split over two GPUs (groups=2), fc
+     * 4096-4096-1000. 60 965 224 weights: the paper's "60 million parameters" (Krizhevsky et al.
+     * 2012, section 3), the number usually quoted for it.
      */
     @Test
     void canonicalNetworkHasThePapersParameterCount() {
@@ -25,20 +25,27 @@ class AlexNetTest {
     /** Without the two-GPU split every filter sees all channels: 1 413 120 more weights. */
     @Test
     void oneGroupAddsTheCrossGpuWeights() {
-        long oneGroup = ModelSummary.parameterCount(AlexNet.builder().optGroups(1).build(), IMAGENET);
+        long oneGroup =
+                ModelSummary.parameterCount(AlexNet.builder().optGroups(1).build(), IMAGENET);
         assertEquals(62_378_344L, oneGroup);
         // conv2, conv4, conv5 weights double: 5·5·48·256 + 3·3·192·384 + 3·3·192·256
-        assertEquals(5 * 5 * 48 * 256 + 3 * 3 * 192 * 384 + 3 * 3 * 192 * 256, oneGroup - 60_965_224L);
+        assertEquals(
+                5 * 5 * 48 * 256 + 3 * 3 * 192 * 384 + 3 * 3 * 192 * 256, oneGroup - 60_965_224L);
     }
 
     /**
-     * torchvision's AlexNet (the "one weird trick" variant, widths 64-192-384-256-256, no LRN):
-     * 61 100 840 parameters as listed in torchvision's model documentation (AlexNet_Weights.IMAGENET1K_V1).
+     * torchvision's AlexNet (the "one weird trick" variant, widths 64-192-384-256-256, no LRN): 61
+     * 100 840 parameters as listed in torchvision's model documentation
+     * (AlexNet_Weights.IMAGENET1K_V1).
      */
     @Test
     void torchvisionVariantMatchesItsPublishedCount() {
-        var net = AlexNet.builder().optWidths(64, 192, 384, 256, 256).optGroups(1)
-                .optLocalResponseNorm(false).build();
+        var net =
+                AlexNet.builder()
+                        .optWidths(64, 192, 384, 256, 256)
+                        .optGroups(1)
+                        .optLocalResponseNorm(false)
+                        .build();
         assertEquals(61_100_840L, ModelSummary.parameterCount(net, IMAGENET));
     }
 
@@ -46,16 +53,31 @@ class AlexNetTest {
     void canonicalStageShapesFollowThePaper() {
         Table t = ModelSummary.of(AlexNet.builder().optLocalResponseNorm(false).build(), IMAGENET);
         List<String> shapes = t.stringColumn("output").asList();
-        assertEquals(List.of(
-                "(1×96×55×55)", "(1×96×55×55)", "(1×96×27×27)",        // conv1, relu, pool
-                "(1×256×27×27)", "(1×256×27×27)", "(1×256×13×13)",     // conv2, relu, pool
-                "(1×384×13×13)", "(1×384×13×13)",                      // conv3
-                "(1×384×13×13)", "(1×384×13×13)",                      // conv4
-                "(1×256×13×13)", "(1×256×13×13)", "(1×256×6×6)",       // conv5, pool
-                "(1×9216)",                                            // flatten
-                "(1×4096)", "(1×4096)", "(1×4096)",                    // fc6, relu, dropout
-                "(1×4096)", "(1×4096)", "(1×4096)",                    // fc7, relu, dropout
-                "(1×1000)", ""), shapes);                              // fc8, total row
+        assertEquals(
+                List.of(
+                        "(1×96×55×55)",
+                        "(1×96×55×55)",
+                        "(1×96×27×27)", // conv1, relu, pool
+                        "(1×256×27×27)",
+                        "(1×256×27×27)",
+                        "(1×256×13×13)", // conv2, relu, pool
+                        "(1×384×13×13)",
+                        "(1×384×13×13)", // conv3
+                        "(1×384×13×13)",
+                        "(1×384×13×13)", // conv4
+                        "(1×256×13×13)",
+                        "(1×256×13×13)",
+                        "(1×256×6×6)", // conv5, pool
+                        "(1×9216)", // flatten
+                        "(1×4096)",
+                        "(1×4096)",
+                        "(1×4096)", // fc6, relu, dropout
+                        "(1×4096)",
+                        "(1×4096)",
+                        "(1×4096)", // fc7, relu, dropout
+                        "(1×1000)",
+                        ""),
+                shapes); // fc8, total row
     }
 
     @Test
@@ -64,8 +86,10 @@ class AlexNetTest {
         Table t = ModelSummary.of(net, new Shape(1, 28, 28));
         List<String> shapes = t.stringColumn("output").asList();
         assertEquals("(1×10)", shapes.get(shapes.size() - 2));
-        long convs = t.stringColumn("layer").asList().stream().filter(s -> s.contains("Conv2d")).count();
-        long linears = t.stringColumn("layer").asList().stream().filter(s -> s.contains("Linear")).count();
+        long convs =
+                t.stringColumn("layer").asList().stream().filter(s -> s.contains("Conv2d")).count();
+        long linears =
+                t.stringColumn("layer").asList().stream().filter(s -> s.contains("Linear")).count();
         assertEquals(5, convs);
         assertEquals(3, linears);
     }

@@ -48,7 +48,13 @@ class AnatomyTest {
                 gc.backward(y.get("0, 0, 7, 7"));
             }
             NDArray touched = x.getGradient().get("0, 0").gt(0);
-            assertEquals(7, touched.toType(DataType.INT32, false).sum(new int[] {1}).gt(0).countNonzero().getLong()); // rows
+            assertEquals(
+                    7,
+                    touched.toType(DataType.INT32, false)
+                            .sum(new int[] {1})
+                            .gt(0)
+                            .countNonzero()
+                            .getLong()); // rows
             assertEquals(49, touched.countNonzero().getLong());
         }
     }
@@ -56,8 +62,10 @@ class AnatomyTest {
     @Test
     void stackedThreeByThreeConvolutionsHaveTheLecturesWeightCounts() {
         // the lecture's 27·C² vs 49·C² for C = 8 channels in and out
-        assertEquals(27L * 8 * 8, ModelSummary.parameterCount(stack(3, 3, 8), new Shape(8, 16, 16)));
-        assertEquals(49L * 8 * 8, ModelSummary.parameterCount(stack(1, 7, 8), new Shape(8, 16, 16)));
+        assertEquals(
+                27L * 8 * 8, ModelSummary.parameterCount(stack(3, 3, 8), new Shape(8, 16, 16)));
+        assertEquals(
+                49L * 8 * 8, ModelSummary.parameterCount(stack(1, 7, 8), new Shape(8, 16, 16)));
     }
 
     @Test

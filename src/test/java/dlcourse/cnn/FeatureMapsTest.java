@@ -27,10 +27,15 @@ class FeatureMapsTest {
             assertEquals(new Shape(2, 32, 28, 28), maps.getShape());
             NDArray w = FeatureMaps.firstFilters(net);
             NDArray b = net.getChildren().get(0).getValue().getParameters().get("bias").getArray();
-            NDArray expected = Conv2d.conv2d(x, w, b, new Shape(1, 1), new Shape(3, 3)).singletonOrThrow().maximum(0);
+            NDArray expected =
+                    Conv2d.conv2d(x, w, b, new Shape(1, 1), new Shape(3, 3))
+                            .singletonOrThrow()
+                            .maximum(0);
             assertTrue(expected.sub(maps).abs().max().getFloat() < 1e-5);
-            assertEquals(new Shape(2, 64, 13, 13), FeatureMaps.afterConvolution(net, 2, x).getShape());
-            assertThrows(IllegalArgumentException.class, () -> FeatureMaps.afterConvolution(net, 6, x));
+            assertEquals(
+                    new Shape(2, 64, 13, 13), FeatureMaps.afterConvolution(net, 2, x).getShape());
+            assertThrows(
+                    IllegalArgumentException.class, () -> FeatureMaps.afterConvolution(net, 6, x));
         }
     }
 
@@ -39,14 +44,24 @@ class FeatureMapsTest {
         try (Model model = Model.newInstance("resnet")) {
             var net = ResNet.courseSized(18).build();
             model.setBlock(net);
-            assertThrows(IllegalStateException.class, () -> FeatureMaps.firstFilters(net)); // not yet initialised
+            assertThrows(
+                    IllegalStateException.class,
+                    () -> FeatureMaps.firstFilters(net)); // not yet initialised
             net.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 1, 28, 28));
             NDArray w = FeatureMaps.firstFilters(net);
             var stem = net.getChildren().get(0).getValue();
-            assertEquals(stem.getChildren().get(0).getValue().getParameters().get("weight").getArray(), w);
+            assertEquals(
+                    stem.getChildren().get(0).getValue().getParameters().get("weight").getArray(),
+                    w);
             assertEquals(4, w.getShape().dimension());
-            var e = assertThrows(IllegalArgumentException.class, () -> FeatureMaps.afterConvolution(net, 1,
-                    model.getNDManager().zeros(new Shape(1, 1, 28, 28))));
+            var e =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () ->
+                                    FeatureMaps.afterConvolution(
+                                            net,
+                                            1,
+                                            model.getNDManager().zeros(new Shape(1, 1, 28, 28))));
             assertTrue(e.getMessage().contains("FeatureMaps.after("), e.getMessage());
         }
     }

@@ -17,13 +17,16 @@ import tech.tablesaw.api.Table;
 class GoogLeNetTest {
 
     private static final Shape IMAGENET = new Shape(3, 224, 224);
+
     /** torchvision GoogLeNet_Weights.IMAGENET1K_V1 "num_params" (built with aux_logits=False). */
     private static final long TORCHVISION = 6_624_904L;
 
     @Test
     void torchvisionVariantWithoutAuxiliaryHeadsMatchesItsPublishedCount() {
-        assertEquals(TORCHVISION, ModelSummary.parameterCount(
-                GoogLeNet.torchvision().optAuxiliary(false).build(), IMAGENET));
+        assertEquals(
+                TORCHVISION,
+                ModelSummary.parameterCount(
+                        GoogLeNet.torchvision().optAuxiliary(false).build(), IMAGENET));
     }
 
     /**
@@ -39,18 +42,21 @@ class GoogLeNetTest {
     }
 
     /**
-     * The paper's network differs from torchvision's in two ways that change the weights: real
-     * 5×5 kernels (16 more weights per input-output pair of that layer) and conv biases instead
-     * of batch norm (C instead of 2C per convolution).
+     * The paper's network differs from torchvision's in two ways that change the weights: real 5×5
+     * kernels (16 more weights per input-output pair of that layer) and conv biases instead of
+     * batch norm (C instead of 2C per convolution).
      */
     @Test
     void papersNetworkDiffersFromTorchvisionsByTheFiveByFiveKernelsAndTheNormalisation() {
-        long paper = ModelSummary.parameterCount(GoogLeNet.builder().optAuxiliary(false).build(), IMAGENET);
+        long paper =
+                ModelSummary.parameterCount(
+                        GoogLeNet.builder().optAuxiliary(false).build(), IMAGENET);
         long bigKernels = 0;
         long convChannels = 64 + 64 + 192;
         for (Inception.Widths w : GoogLeNet.MODULES.values()) {
             bigKernels += (25 - 9) * (long) w.c5reduce() * w.c5();
-            convChannels += w.c1() + w.c3reduce() + w.c3() + w.c5reduce() + w.c5() + w.poolProjection();
+            convChannels +=
+                    w.c1() + w.c3reduce() + w.c3() + w.c5reduce() + w.c5() + w.poolProjection();
         }
         assertEquals(TORCHVISION + bigKernels - convChannels, paper);
         // the same number summed layer by layer in an independent script (docs/cnn.md); the paper's
@@ -61,12 +67,25 @@ class GoogLeNetTest {
     @Test
     void moduleOutputsFollowThePapersTable() {
         Table t = ModelSummary.of(GoogLeNet.builder().build().trunk(), IMAGENET);
-        assertEquals(List.of(
-                "(1×192×28×28)",                                   // stem
-                "(1×256×28×28)", "(1×480×28×28)", "(1×480×14×14)",  // 3a, 3b, pool
-                "(1×512×14×14)", "(1×512×14×14)", "(1×512×14×14)", "(1×528×14×14)", "(1×832×14×14)", // 4a–4e
-                "(1×832×7×7)", "(1×832×7×7)", "(1×1024×7×7)",       // pool, 5a, 5b
-                "(1×1024)", "(1×1024)", "(1×1024)", "(1×1000)", ""), // avg pool, flatten, dropout, fc
+        assertEquals(
+                List.of(
+                        "(1×192×28×28)", // stem
+                        "(1×256×28×28)",
+                        "(1×480×28×28)",
+                        "(1×480×14×14)", // 3a, 3b, pool
+                        "(1×512×14×14)",
+                        "(1×512×14×14)",
+                        "(1×512×14×14)",
+                        "(1×528×14×14)",
+                        "(1×832×14×14)", // 4a–4e
+                        "(1×832×7×7)",
+                        "(1×832×7×7)",
+                        "(1×1024×7×7)", // pool, 5a, 5b
+                        "(1×1024)",
+                        "(1×1024)",
+                        "(1×1024)",
+                        "(1×1000)",
+                        ""), // avg pool, flatten, dropout, fc
                 t.stringColumn("output").asList());
         for (var m : GoogLeNet.MODULES.values()) {
             assertTrue(m.out() > 0);
@@ -108,13 +127,17 @@ class GoogLeNetTest {
             NDArray a1 = m.create(new float[] {1, 0, 0, 1}, new Shape(2, 2));
             NDArray a2 = m.create(new float[] {0, 0, 3, 0}, new Shape(2, 2));
             var ce = ai.djl.training.loss.Loss.softmaxCrossEntropyLoss();
-            float expected = ce.evaluate(labels, new NDList(main)).getFloat()
-                    + 0.3f * ce.evaluate(labels, new NDList(a1)).getFloat()
-                    + 0.3f * ce.evaluate(labels, new NDList(a2)).getFloat();
+            float expected =
+                    ce.evaluate(labels, new NDList(main)).getFloat()
+                            + 0.3f * ce.evaluate(labels, new NDList(a1)).getFloat()
+                            + 0.3f * ce.evaluate(labels, new NDList(a2)).getFloat();
             AuxiliaryLoss loss = AuxiliaryLoss.paper();
-            assertEquals(expected, loss.evaluate(labels, new NDList(main, a1, a2)).getFloat(), 1e-6);
-            assertEquals(ce.evaluate(labels, new NDList(main)).getFloat(),
-                    loss.evaluate(labels, new NDList(main)).getFloat(), 1e-6);
+            assertEquals(
+                    expected, loss.evaluate(labels, new NDList(main, a1, a2)).getFloat(), 1e-6);
+            assertEquals(
+                    ce.evaluate(labels, new NDList(main)).getFloat(),
+                    loss.evaluate(labels, new NDList(main)).getFloat(),
+                    1e-6);
             assertEquals(1, loss.history().rowCount()); // inference calls are not recorded
         }
     }

@@ -84,7 +84,10 @@ class ResidualBlockTest {
         assertEquals(1f, in.getGradient().max().getFloat());
     }
 
-    /** Figure 36 е vs д: with F ≡ 0 the pre-activation block copies x, the original one gives ReLU(x). */
+    /**
+     * Figure 36 е vs д: with F ≡ 0 the pre-activation block copies x, the original one gives
+     * ReLU(x).
+     */
     @Test
     void preActivationCopiesTheInputTheOriginalBlockRectifiesIt() {
         Block pre = initialised(ResidualBlock.preActivation(4, 1, false));
@@ -98,7 +101,9 @@ class ResidualBlockTest {
         assertTrue(x.lt(0).any().getBoolean());
     }
 
-    /** Figure 36 г: y = (1 − σ(f(x)))·x + σ(f(x))·F(x), f a 1×1 convolution, checked elementwise. */
+    /**
+     * Figure 36 г: y = (1 − σ(f(x)))·x + σ(f(x))·F(x), f a 1×1 convolution, checked elementwise.
+     */
     @Test
     void gatedBlockInterpolatesByTheFormula() {
         Block f = LambdaBlock.singleton(a -> a.mul(2).add(1)); // F(x) = 2x + 1, no weights
@@ -113,7 +118,11 @@ class ResidualBlockTest {
             }
         }
         // f(x) by hand: Σ_i W[o, i]·x[n, i, h, w] + b[o]
-        NDArray fx = x.transpose(0, 2, 3, 1).matMul(w.reshape(4, 4).transpose()).add(bias).transpose(0, 3, 1, 2);
+        NDArray fx =
+                x.transpose(0, 2, 3, 1)
+                        .matMul(w.reshape(4, 4).transpose())
+                        .add(bias)
+                        .transpose(0, 3, 1, 2);
         NDArray t = Activation.sigmoid(fx);
         NDArray expected = t.neg().add(1).mul(x).add(t.mul(x.mul(2).add(1)));
         assertArrayEquals(expected.toFloatArray(), forward(b, x).toFloatArray(), 1e-5f);

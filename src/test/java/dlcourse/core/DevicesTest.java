@@ -28,7 +28,8 @@ class DevicesTest {
 
     @Test
     void askingForAMissingGpuSaysWhatToDo() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Devices.choose(0, "gpu"));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> Devices.choose(0, "gpu"));
         assertTrue(e.getMessage().contains("GPU: 0"), e.getMessage());
         assertThrows(IllegalStateException.class, () -> Devices.choose(1, "gpu:1"));
         assertThrows(IllegalArgumentException.class, () -> Devices.choose(1, "gpu:x"));
@@ -44,7 +45,8 @@ class DevicesTest {
         assertTrue(hw.cpuCores() >= 1);
         assertTrue(hw.physicalMemoryBytes() > 0);
         String text = hw.toString();
-        assertTrue(text.contains("PyTorch " + hw.engineVersion()) && text.contains("Ядра CPU"), text);
+        assertTrue(
+                text.contains("PyTorch " + hw.engineVersion()) && text.contains("Ядра CPU"), text);
         if (!best.isGpu()) {
             assertTrue(hw.gpus().isEmpty());
             assertTrue(text.contains("GPU:           не найден"), text);

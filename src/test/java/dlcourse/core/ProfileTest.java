@@ -24,7 +24,8 @@ class ProfileTest {
 
     @Test
     void unknownValueIsAnError() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Profile.resolve("fast", false));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Profile.resolve("fast", false));
         assertTrue(e.getMessage().contains("smoke, laptop, full"), e.getMessage());
     }
 
@@ -40,6 +41,10 @@ class ProfileTest {
     void bannerNamesTheProfileAndHowToChooseOthers() {
         String banner = Profile.SMOKE.banner();
         assertTrue(banner.startsWith("Профиль: smoke"), banner);
-        assertTrue(banner.contains("laptop") && banner.contains("full") && banner.contains("DL_PROFILE"), banner);
+        assertTrue(
+                banner.contains("laptop")
+                        && banner.contains("full")
+                        && banner.contains("DL_PROFILE"),
+                banner);
     }
 }

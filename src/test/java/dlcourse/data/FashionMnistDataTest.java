@@ -19,9 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Needs the data that `make setup` prepares (as a user would). */
 class FashionMnistDataTest {
@@ -38,7 +38,8 @@ class FashionMnistDataTest {
             assertTrue(x.min().getFloat() >= 0f && x.max().getFloat() <= 1f);
             assertTrue(x.max().getFloat() > 0.9f, "pixels are scaled to [0, 1], not all dark");
             float[] labels = y.toFloatArray();
-            // The first test image of Fashion-MNIST is an ankle boot (9), the second a pullover (2).
+            // The first test image of Fashion-MNIST is an ankle boot (9), the second a pullover
+            // (2).
             assertEquals(9f, labels[0]);
             assertEquals(2f, labels[1]);
             for (float l : labels) {
@@ -52,18 +53,22 @@ class FashionMnistDataTest {
         try (NDManager m = NDManager.newBaseManager()) {
             var examples = FashionMnistData.examples(m, 3);
             assertEquals(new Shape(3, 1, 28, 28), examples.get(0).getShape());
-            assertEquals(java.util.List.of("ботинок", "свитер", "брюки"), FashionMnistData.namesOf(examples.get(1)));
+            assertEquals(
+                    java.util.List.of("ботинок", "свитер", "брюки"),
+                    FashionMnistData.namesOf(examples.get(1)));
         }
     }
 
     @Test
     void trainSplitHasSixtyThousandImages() {
-        assertEquals(60_000, FashionMnistData.load(Dataset.Usage.TRAIN, 256, 60_000, 0, true).size());
+        assertEquals(
+                60_000, FashionMnistData.load(Dataset.Usage.TRAIN, 256, 60_000, 0, true).size());
     }
 
     /**
-     * The split held in memory equals what DJL's own per-image pipeline (FashionMnist with ToTensor,
-     * and Resize before it) produces, image for image: the independent reference for the bulk conversion.
+     * The split held in memory equals what DJL's own per-image pipeline (FashionMnist with
+     * ToTensor, and Resize before it) produces, image for image: the independent reference for the
+     * bulk conversion.
      */
     @ParameterizedTest(name = "side {0}")
     @ValueSource(ints = {0, 32})
@@ -73,19 +78,42 @@ class FashionMnistDataTest {
             perImage.add(new Resize(side, side));
         }
         perImage.add(new ToTensor());
-        FashionMnist djl = FashionMnist.builder().optRepository(FashionMnistData.repository())
-                .optUsage(Dataset.Usage.TRAIN).optLimit(300).setSampling(300, false).optPipeline(perImage).build();
+        FashionMnist djl =
+                FashionMnist.builder()
+                        .optRepository(FashionMnistData.repository())
+                        .optUsage(Dataset.Usage.TRAIN)
+                        .optLimit(300)
+                        .setSampling(300, false)
+                        .optPipeline(perImage)
+                        .build();
         djl.prepare();
         try (NDManager m = NDManager.newBaseManager();
                 Batch reference = djl.getData(m).iterator().next();
-                Batch ours = FashionMnistData.load(Dataset.Usage.TRAIN, 300, 300, side, false).getData(m).iterator().next()) {
+                Batch ours =
+                        FashionMnistData.load(Dataset.Usage.TRAIN, 300, 300, side, false)
+                                .getData(m)
+                                .iterator()
+                                .next()) {
             assertEquals(reference.getData().head().getShape(), ours.getData().head().getShape());
-            assertEquals(0f, reference.getData().head().sub(ours.getData().head()).abs().max().getFloat(), 1e-5f);
-            assertEquals(0f, reference.getLabels().head().sub(ours.getLabels().head()).abs().max().getFloat());
+            assertEquals(
+                    0f,
+                    reference.getData().head().sub(ours.getData().head()).abs().max().getFloat(),
+                    1e-5f);
+            assertEquals(
+                    0f,
+                    reference
+                            .getLabels()
+                            .head()
+                            .sub(ours.getLabels().head())
+                            .abs()
+                            .max()
+                            .getFloat());
         }
     }
 
-    /** A re-run cell loads again: the split is read once, not copied into native memory per call. */
+    /**
+     * A re-run cell loads again: the split is read once, not copied into native memory per call.
+     */
     @Test
     void loadingAgainDoesNotCopyTheSplit() {
         FashionMnistData.load(Dataset.Usage.TRAIN, 128, 60_000, 0, true); // read once
@@ -94,7 +122,11 @@ class FashionMnistDataTest {
             FashionMnistData.load(Dataset.Usage.TRAIN, 128, 60_000, 0, true);
         }
         double grown = dlcourse.train.Memory.residentMiB() - before;
-        assertTrue(grown < 50, "five loads grew resident memory by " + grown + " MiB (one copy of the split is 180)");
+        assertTrue(
+                grown < 50,
+                "five loads grew resident memory by "
+                        + grown
+                        + " MiB (one copy of the split is 180)");
     }
 
     /**
@@ -106,19 +138,28 @@ class FashionMnistDataTest {
     @Test
     void firstLoadOnAMachineThatNeverRanDjl(@TempDir Path fresh) throws Exception {
         Path djlCache = fresh.resolve("djl");
-        ProcessBuilder child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true",
-                "-Ddlcourse.home=" + CourseData.home(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=off", FirstLoad.class.getName());
+        ProcessBuilder child =
+                new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-Dai.djl.offline=true",
+                        "-Ddlcourse.home=" + CourseData.home(),
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                        "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=off",
+                        FirstLoad.class.getName());
         child.environment().put("DJL_CACHE_DIR", djlCache.toString());
         child.environment().put("ENGINE_CACHE_DIR", fresh.resolve("engine").toString());
         child.redirectErrorStream(true);
         Process process = child.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(5, TimeUnit.MINUTES), "the child JVM did not finish: " + output);
-        assertEquals(0, process.exitValue(), "first load with an empty DJL cache failed:\n" + output);
+        assertEquals(
+                0, process.exitValue(), "first load with an empty DJL cache failed:\n" + output);
         assertTrue(output.contains("test split: 10000 images, first labels 9 2"), output);
-        assertTrue(Files.isDirectory(djlCache.resolve("cache/repo/dataset/cv/ai/djl/basicdataset/fashmnist")),
+        assertTrue(
+                Files.isDirectory(
+                        djlCache.resolve("cache/repo/dataset/cv/ai/djl/basicdataset/fashmnist")),
                 "the child did not go through DJL's (empty) cache; its output:\n" + output);
     }
 
@@ -128,7 +169,8 @@ class FashionMnistDataTest {
             try (NDManager m = NDManager.newBaseManager()) {
                 var split = FashionMnistData.tensors(Dataset.Usage.TEST, 10_000, m);
                 float[] labels = split.get(1).toFloatArray();
-                System.out.printf("test split: %d images, first labels %d %d%n",
+                System.out.printf(
+                        "test split: %d images, first labels %d %d%n",
                         split.get(0).getShape().get(0), (int) labels[0], (int) labels[1]);
             }
         }
@@ -140,7 +182,8 @@ class FashionMnistDataTest {
         String old = System.getProperty("dlcourse.home");
         System.setProperty("dlcourse.home", empty.toString());
         try {
-            IllegalStateException e = assertThrows(IllegalStateException.class, FashionMnistData::repository);
+            IllegalStateException e =
+                    assertThrows(IllegalStateException.class, FashionMnistData::repository);
             assertTrue(e.getMessage().contains("make setup"), e.getMessage());
             assertTrue(e.getMessage().contains("dataset-fashion-mnist"), e.getMessage());
         } finally {

@@ -1,17 +1,16 @@
 package dlcourse.data;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.training.dataset.Batch;
-import ai.djl.training.dataset.ArrayDataset;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.dataset.Batch;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class SequenceDataTest {
 
@@ -22,8 +21,9 @@ class SequenceDataTest {
         TimeSeries.Split split = temps.split(0.8);
         TimeSeries.Windows train = split.trainWindows(48, 24, 1);
         TimeSeries.Windows valid = split.validWindows(48, 24, 1);
-        int lastTrainIndex = train.targetStart()[train.size() - 1] + 23;    // last target used in training
-        int firstValidIndex = valid.targetStart()[0] - 48;                  // first input of validation
+        int lastTrainIndex =
+                train.targetStart()[train.size() - 1] + 23; // last target used in training
+        int firstValidIndex = valid.targetStart()[0] - 48; // first input of validation
         assertTrue(lastTrainIndex < split.cut(), "training targets stay before the cut");
         assertTrue(firstValidIndex >= split.cut(), "validation inputs start at or after the cut");
         float[] v = temps.values();
@@ -36,7 +36,9 @@ class SequenceDataTest {
         for (float x : v) {
             allMean += x;
         }
-        assertTrue(Math.abs(allMean / v.length - split.mean()) > 0.1, "the mean must not be the whole series'");
+        assertTrue(
+                Math.abs(allMean / v.length - split.mean()) > 0.1,
+                "the mean must not be the whole series'");
     }
 
     @Test
@@ -66,7 +68,8 @@ class SequenceDataTest {
     void charTextEncodesAndBatchesContinue() throws Exception {
         CharText text = CharText.genesis();
         assertEquals(60, text.vocabSize());
-        assertTrue(text.text().startsWith("In the beginning God created the heaven and the earth."));
+        assertTrue(
+                text.text().startsWith("In the beginning God created the heaven and the earth."));
         String s = "And God said, Let there be light";
         assertEquals(s, text.decode(text.encode(s)));
         int steps = 10;
@@ -87,9 +90,15 @@ class SequenceDataTest {
             int stream = (text.text().length() - 1) / batch;
             for (int b = 0; b < batch; b++) {
                 for (int j = 0; j < steps; j++) {
-                    assertEquals(ids[b * stream + j], (int) xs.get(0)[b * steps + j]);           // row b reads stream b
-                    assertEquals(ids[b * stream + j + 1], (int) ys.get(0)[b * steps + j]);       // target = next char
-                    assertEquals(ids[b * stream + steps + j], (int) xs.get(1)[b * steps + j]);   // next batch continues
+                    assertEquals(
+                            ids[b * stream + j],
+                            (int) xs.get(0)[b * steps + j]); // row b reads stream b
+                    assertEquals(
+                            ids[b * stream + j + 1],
+                            (int) ys.get(0)[b * steps + j]); // target = next char
+                    assertEquals(
+                            ids[b * stream + steps + j],
+                            (int) xs.get(1)[b * steps + j]); // next batch continues
                 }
             }
             ArrayDataset random = text.randomBatches(steps, batch, 1);

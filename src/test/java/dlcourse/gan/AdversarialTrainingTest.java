@@ -20,7 +20,10 @@ import org.junit.jupiter.api.Test;
 
 class AdversarialTrainingTest {
 
-    /** The logits path equals −[t log σ(l) + (1 − t) log(1 − σ(l))]; the engine's fromSigmoid path is negated. */
+    /**
+     * The logits path equals −[t log σ(l) + (1 − t) log(1 − σ(l))]; the engine's fromSigmoid path
+     * is negated.
+     */
     @Test
     void binaryCrossEntropyHasTheRightSign() {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -36,11 +39,14 @@ class AdversarialTrainingTest {
                 double ours = AdversarialTraining.bce(l, t).getFloat();
                 assertEquals(expected, ours, 1e-5, "target " + t);
                 assertTrue(ours > 0, "a cross-entropy is positive");
-                // The engine's probability path returns the negated loss (platform notes): pinned here so
+                // The engine's probability path returns the negated loss (platform notes): pinned
+                // here so
                 // that an engine upgrade that fixes it is noticed. Our code never uses it.
                 NDArray probs = ai.djl.nn.Activation.sigmoid(l);
-                double engine = Loss.sigmoidBinaryCrossEntropyLoss("bce", 1f, true)
-                        .evaluate(new NDList(l.onesLike().mul(t)), new NDList(probs)).getFloat();
+                double engine =
+                        Loss.sigmoidBinaryCrossEntropyLoss("bce", 1f, true)
+                                .evaluate(new NDList(l.onesLike().mul(t)), new NDList(probs))
+                                .getFloat();
                 assertEquals(-expected, engine, 1e-4, "fromSigmoid=true is −BCE on this engine");
             }
         }
@@ -50,7 +56,8 @@ class AdversarialTrainingTest {
         List<float[]> out = new ArrayList<>();
         for (Pair<String, Parameter> p : block.getParameters()) {
             Parameter par = p.getValue();
-            if (par.getType() == Parameter.Type.RUNNING_MEAN || par.getType() == Parameter.Type.RUNNING_VAR) {
+            if (par.getType() == Parameter.Type.RUNNING_MEAN
+                    || par.getType() == Parameter.Type.RUNNING_VAR) {
                 continue;
             }
             NDArray a = par.getArray();
@@ -87,7 +94,8 @@ class AdversarialTrainingTest {
 
     /**
      * A G step leaves D's weights and gradients untouched, and a D step leaves G's; each step does
-     * change its own player (so the test can fail both ways). Run on the DCGAN (batch norm in both).
+     * change its own player (so the test can fail both ways). Run on the DCGAN (batch norm in
+     * both).
      */
     @Test
     void eachStepMovesOnlyItsOwnPlayer() {
@@ -98,7 +106,9 @@ class AdversarialTrainingTest {
             NDArray real = m.randomUniform(-1f, 1f, new Shape(6, 1, 28, 28));
             NDArray labels = m.zeros(new Shape(6));
             t.discriminatorStep(real, labels);
-            t.generatorStep(6); // both optimizers have stepped once (the first step rejects all-zero gradients)
+            t.generatorStep(
+                    6); // both optimizers have stepped once (the first step rejects all-zero
+            // gradients)
 
             List<float[]> gW = values(gan.generator(), false);
             List<float[]> gGrad = values(gan.generator(), true);
@@ -118,15 +128,17 @@ class AdversarialTrainingTest {
             for (Pair<String, Parameter> p : gan.discriminator().getParameters()) {
                 if (p.getValue().getType() != Parameter.Type.RUNNING_MEAN
                         && p.getValue().getType() != Parameter.Type.RUNNING_VAR) {
-                    assertTrue(p.getValue().requiresGradient(), "D is thawed after the G step: " + p.getKey());
+                    assertTrue(
+                            p.getValue().requiresGradient(),
+                            "D is thawed after the G step: " + p.getKey());
                 }
             }
         }
     }
 
     /**
-     * Tensors computed from weights (the flipped kernel of the transposed convolution) must not pile
-     * up in the model's manager: the count of live tensors there stays flat from step to step.
+     * Tensors computed from weights (the flipped kernel of the transposed convolution) must not
+     * pile up in the model's manager: the count of live tensors there stays flat from step to step.
      */
     @Test
     void trainingStepsLeaveNoTensorsBehindInTheModels() {
@@ -135,30 +147,53 @@ class AdversarialTrainingTest {
         try (AdversarialTraining t = AdversarialTraining.of(gan).start();
                 NDManager m = NDManager.newBaseManager()) {
             NDArray real = m.randomUniform(0f, 1f, new Shape(32, 1, 28, 28));
-            var set = new ai.djl.training.dataset.ArrayDataset.Builder().setData(real)
-                    .optLabels(m.zeros(new Shape(32))).setSampling(8, true).build();
+            var set =
+                    new ai.djl.training.dataset.ArrayDataset.Builder()
+                            .setData(real)
+                            .optLabels(m.zeros(new Shape(32)))
+                            .setSampling(8, true)
+                            .build();
             t.fit(set, 2);
-            NDManager models = gan.generator().getParameters().get(0).getValue().getArray().getManager();
+            NDManager models =
+                    gan.generator().getParameters().get(0).getValue().getArray().getManager();
             int before = dlcourse.train.Memory.liveResources(models);
             t.fit(set, 6);
-            assertEquals(before, dlcourse.train.Memory.liveResources(models), "tensors left in the models' manager");
+            assertEquals(
+                    before,
+                    dlcourse.train.Memory.liveResources(models),
+                    "tensors left in the models' manager");
         }
     }
 
-    /** On a 1-D game, training brings the generated distribution closer to the data (Wasserstein-1). */
+    /**
+     * On a 1-D game, training brings the generated distribution closer to the data (Wasserstein-1).
+     */
     @Test
     void aOneDimensionalGanLearnsTheDataDistribution() {
         Seeds.fix(11);
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray data = m.randomNormal(2f, 0.5f, new Shape(4000, 1), ai.djl.ndarray.types.DataType.FLOAT32);
-            var set = new ai.djl.training.dataset.ArrayDataset.Builder().setData(data).optLabels(m.zeros(new Shape(4000)))
-                    .setSampling(128, true).build();
+            NDArray data =
+                    m.randomNormal(
+                            2f, 0.5f, new Shape(4000, 1), ai.djl.ndarray.types.DataType.FLOAT32);
+            var set =
+                    new ai.djl.training.dataset.ArrayDataset.Builder()
+                            .setData(data)
+                            .optLabels(m.zeros(new Shape(4000)))
+                            .setSampling(128, true)
+                            .build();
             GanModel gan = MlpGan.points(1).optHidden(16).optLatentDim(4).build();
-            try (AdversarialTraining t = AdversarialTraining.of(gan).learningRate(2e-3f).rawData().start()) {
-                double before = Distances.wasserstein1(t.sample(m, 2000).toFloatArray(), data.toFloatArray());
+            try (AdversarialTraining t =
+                    AdversarialTraining.of(gan).learningRate(2e-3f).rawData().start()) {
+                double before =
+                        Distances.wasserstein1(
+                                t.sample(m, 2000).toFloatArray(), data.toFloatArray());
                 t.fit(set, 300);
-                double after = Distances.wasserstein1(t.sample(m, 2000).toFloatArray(), data.toFloatArray());
-                assertTrue(after < 0.25 && after < before / 4, "W1 before " + before + ", after " + after);
+                double after =
+                        Distances.wasserstein1(
+                                t.sample(m, 2000).toFloatArray(), data.toFloatArray());
+                assertTrue(
+                        after < 0.25 && after < before / 4,
+                        "W1 before " + before + ", after " + after);
                 assertEquals(30, t.history().rowCount());
                 assertFalse(t.history().doubleColumn("d_loss").isMissing(0));
             }

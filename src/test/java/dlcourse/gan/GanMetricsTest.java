@@ -16,9 +16,10 @@ class GanMetricsTest {
     @Test
     void bestMatchingIsTheOptimalPermutation() {
         int[][] c = {
-                {50, 40, 10},
-                {45, 5, 0},
-                {0, 10, 30}};
+            {50, 40, 10},
+            {45, 5, 0},
+            {0, 10, 30}
+        };
         double[] m = GanMetrics.bestMatching(c);
         // greedy (row 0 → 0) gives 50 + 5 + 30 = 85; optimal: 0→1, 1→0, 2→2: 40 + 45 + 30 = 115
         assertEquals(115.0 / 190, m[0], 1e-12);
@@ -33,7 +34,8 @@ class GanMetricsTest {
         for (int i = 0; i < uniform.length; i++) {
             uniform[i] = i % 10;
         }
-        assertEquals(Math.log(10) / Math.log(2), GanMetrics.classCoverageEntropy(uniform, 10), 1e-9);
+        assertEquals(
+                Math.log(10) / Math.log(2), GanMetrics.classCoverageEntropy(uniform, 10), 1e-9);
         assertEquals(0, GanMetrics.classCoverageEntropy(new int[50], 10), 1e-12);
         assertEquals(1, GanMetrics.classCoverageEntropy(new int[] {3, 7, 3, 7}, 10), 1e-12);
     }
@@ -68,7 +70,10 @@ class GanMetricsTest {
         assertEquals(Distances.trace(s), Distances.traceSqrtProduct(s, s), 1e-7);
     }
 
-    /** Samples of N(0, I) and N(μ, diag σ²): the distance approaches ‖μ‖² + Σ(σᵢ − 1)²; 0 for identical sets. */
+    /**
+     * Samples of N(0, I) and N(μ, diag σ²): the distance approaches ‖μ‖² + Σ(σᵢ − 1)²; 0 for
+     * identical sets.
+     */
     @Test
     void frechetDistanceOfGaussianSamples() {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -77,8 +82,11 @@ class GanMetricsTest {
             NDArray a = m.randomNormal(new Shape(n, 3)).toType(DataType.FLOAT64, false);
             double[] mu = {1, -2, 0.5};
             double[] sigma = {1, 2, 0.5};
-            NDArray b = m.randomNormal(new Shape(n, 3)).toType(DataType.FLOAT64, false)
-                    .mul(m.create(sigma)).add(m.create(mu));
+            NDArray b =
+                    m.randomNormal(new Shape(n, 3))
+                            .toType(DataType.FLOAT64, false)
+                            .mul(m.create(sigma))
+                            .add(m.create(mu));
             double expected = 1 + 4 + 0.25 + 0 + 1 + 0.25;
             assertEquals(expected, Distances.frechet(a, b), 0.1);
             assertEquals(0, Distances.frechet(a, a), 1e-8);

@@ -14,29 +14,44 @@ import ai.djl.training.ParameterStore;
 import dlcourse.core.Seeds;
 import org.junit.jupiter.api.Test;
 
-/** Causal convolutions never look ahead, and see exactly as far back as their receptive field says. */
+/**
+ * Causal convolutions never look ahead, and see exactly as far back as their receptive field says.
+ */
 class CausalConvolutionTest {
 
     private static final int T = 40;
 
     private static NDArray run(Block block, NDArray x) {
-        return block.forward(new ParameterStore(x.getManager(), false), new NDList(x), false).head();
+        return block.forward(new ParameterStore(x.getManager(), false), new NDList(x), false)
+                .head();
     }
 
-    /** max |Δ output[t]| over channels and batch, for each t, when inputs from {@code from} on are perturbed. */
+    /**
+     * max |Δ output[t]| over channels and batch, for each t, when inputs from {@code from} on are
+     * perturbed.
+     */
     private static float[] change(Block block, NDArray x, int from, int to) {
         NDArray y = x.duplicate();
-        y.set(new NDIndex(":, :, {}:{}", from, to), y.get(new NDIndex(":, :, {}:{}", from, to)).add(1f));
-        return run(block, y).sub(run(block, x)).abs().max(new int[] {1}).max(new int[] {0}).toFloatArray();
+        y.set(
+                new NDIndex(":, :, {}:{}", from, to),
+                y.get(new NDIndex(":, :, {}:{}", from, to)).add(1f));
+        return run(block, y)
+                .sub(run(block, x))
+                .abs()
+                .max(new int[] {1})
+                .max(new int[] {0})
+                .toFloatArray();
     }
 
     private static void checkCausalAndReceptiveField(Block block, int receptiveField) {
         try (NDManager m = NDManager.newBaseManager()) {
             block.initialize(m, DataType.FLOAT32, new Shape(2, 1, T));
             NDArray x = m.randomNormal(new Shape(2, 1, T));
-            assertEquals(block.getOutputShapes(new Shape[] {x.getShape()})[0], run(block, x).getShape());
+            assertEquals(
+                    block.getOutputShapes(new Shape[] {x.getShape()})[0], run(block, x).getShape());
             int t0 = 30;
-            // perturbing the future (t > t0) changes no output at t ≤ t0, and does change output t0 + 1
+            // perturbing the future (t > t0) changes no output at t ≤ t0, and does change output t0
+            // + 1
             float[] d = change(block, x, t0 + 1, T);
             for (int t = 0; t <= t0; t++) {
                 assertEquals(0f, d[t], 0f, "output " + t + " looked ahead");
@@ -44,8 +59,14 @@ class CausalConvolutionTest {
             assertTrue(d[t0 + 1] > 1e-6, "the perturbation reaches its own step");
             // output t0 depends on input t0 − (R − 1), but not on t0 − R
             int oldest = t0 - (receptiveField - 1);
-            assertTrue(change(block, x, oldest, oldest + 1)[t0] > 1e-6, "input " + oldest + " is inside the field");
-            assertEquals(0f, change(block, x, oldest - 1, oldest)[t0], 0f, "input " + (oldest - 1) + " is outside");
+            assertTrue(
+                    change(block, x, oldest, oldest + 1)[t0] > 1e-6,
+                    "input " + oldest + " is inside the field");
+            assertEquals(
+                    0f,
+                    change(block, x, oldest - 1, oldest)[t0],
+                    0f,
+                    "input " + (oldest - 1) + " is outside");
         }
     }
 
@@ -78,7 +99,9 @@ class CausalConvolutionTest {
                 for (int layers = 1; layers <= 6; layers++) {
                     Seeds.fix(seed);
                     WaveNet net = new WaveNet(layers, 4, 4);
-                    assertEquals(net.receptiveField(), Causality.receptiveField(net, (1 << layers) + 8, m),
+                    assertEquals(
+                            net.receptiveField(),
+                            Causality.receptiveField(net, (1 << layers) + 8, m),
                             "seed " + seed + ", " + layers + " layers");
                 }
             }

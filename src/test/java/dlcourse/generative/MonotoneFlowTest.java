@@ -20,7 +20,10 @@ class MonotoneFlowTest {
         return -0.5 * Math.pow((x - mu) / sigma, 2) - Math.log(sigma) - 0.5 * Math.log(2 * Math.PI);
     }
 
-    /** The affine flow z = e^a·x + b is the Gaussian N(−b·e^{−a}, e^{−2a}): same log-density at every x. */
+    /**
+     * The affine flow z = e^a·x + b is the Gaussian N(−b·e^{−a}, e^{−2a}): same log-density at
+     * every x.
+     */
     @Test
     void affineFlowHasTheGaussianLogDensity() {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -39,15 +42,21 @@ class MonotoneFlowTest {
             double mu = -b * sigma;
             double[] xs = {-4, -1, 0, 0.5, 2, 7};
             NDArray x = m.create(xs).toType(DataType.FLOAT32, false).reshape(xs.length, 1);
-            float[] lp = MonotoneFlow.logDensity(flow.forward(new ParameterStore(m, false), new NDList(x), false))
-                    .toFloatArray();
+            float[] lp =
+                    MonotoneFlow.logDensity(
+                                    flow.forward(
+                                            new ParameterStore(m, false), new NDList(x), false))
+                            .toFloatArray();
             for (int i = 0; i < xs.length; i++) {
                 assertEquals(gaussianLogPdf(xs[i], mu, sigma), lp[i], 1e-5, "x = " + xs[i]);
             }
         }
     }
 
-    /** Fitted by maximum likelihood to Gaussian data, the affine flow reaches the closed-form maximum. */
+    /**
+     * Fitted by maximum likelihood to Gaussian data, the affine flow reaches the closed-form
+     * maximum.
+     */
     @Test
     void maximumLikelihoodFitReachesTheGaussianOptimum() {
         Seeds.fix(4);
@@ -62,7 +71,8 @@ class MonotoneFlowTest {
         for (float v : data) {
             var += (v - mean) * (v - mean) / data.length;
         }
-        double optimum = -0.5 * (Math.log(2 * Math.PI * var) + 1); // max mean log-likelihood of a Gaussian
+        double optimum =
+                -0.5 * (Math.log(2 * Math.PI * var) + 1); // max mean log-likelihood of a Gaussian
         double[] xs = new double[data.length];
         for (int i = 0; i < xs.length; i++) {
             xs[i] = data[i];
@@ -76,7 +86,9 @@ class MonotoneFlowTest {
         }
     }
 
-    /** A fitted non-linear flow on bimodal data: the density integrates to 1 and beats the Gaussian. */
+    /**
+     * A fitted non-linear flow on bimodal data: the density integrates to 1 and beats the Gaussian.
+     */
     @Test
     void nonLinearFlowDensityIntegratesToOneAndBeatsTheGaussian() {
         Seeds.fix(5);
@@ -84,7 +96,11 @@ class MonotoneFlowTest {
         float[] data = new float[4000];
         double[] xs = new double[data.length];
         for (int i = 0; i < data.length; i++) {
-            data[i] = (float) (r.nextBoolean() ? -2 + 0.5 * r.nextGaussian() : 2 + 0.5 * r.nextGaussian());
+            data[i] =
+                    (float)
+                            (r.nextBoolean()
+                                    ? -2 + 0.5 * r.nextGaussian()
+                                    : 2 + 0.5 * r.nextGaussian());
             xs[i] = data[i];
         }
         try (MonotoneFlow.Fitted gauss = MonotoneFlow.fit(data, 0, 200, 0.05f);
@@ -109,10 +125,12 @@ class MonotoneFlowTest {
             try (NDManager m = NDManager.newBaseManager()) {
                 double[] s = flow.sample(m, 2000);
                 long nearZero = java.util.Arrays.stream(s).filter(v -> Math.abs(v) < 0.5).count();
-                long nearModes = java.util.Arrays.stream(s).filter(v -> Math.abs(Math.abs(v) - 2) < 0.5).count();
+                long nearModes =
+                        java.util.Arrays.stream(s)
+                                .filter(v -> Math.abs(Math.abs(v) - 2) < 0.5)
+                                .count();
                 assertTrue(nearModes > 5 * nearZero, "modes " + nearModes + ", valley " + nearZero);
             }
         }
     }
-
 }

@@ -15,13 +15,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The solution-cell rule on the shapes of cell that students write and on the ones that cheat (the
- * attacks of docs/grading.md): only the task's methods pass, everything else is named in the answer.
+ * attacks of docs/grading.md): only the task's methods pass, everything else is named in the
+ * answer.
  */
 class SolutionCellsTest {
 
     private static final SolutionCells CELLS = new SolutionCells();
 
-    private static final String REFERENCE = """
+    private static final String REFERENCE =
+            """
             /** Шаг LSTM. */
             NDList lstmStep(NDArray x, NDArray h, NDArray c) {
                 // BEGIN SOLUTION
@@ -47,42 +49,50 @@ class SolutionCellsTest {
 
     @Test
     void theReferenceDeclaresItsMethodsWithTheirParameterTypes() {
-        assertEquals(Set.of(new SolutionCells.Signature("lstmStep", "NDArray,NDArray,NDArray"),
-                new SolutionCells.Signature("denseParameters", "int,int")), ALLOWED);
+        assertEquals(
+                Set.of(
+                        new SolutionCells.Signature("lstmStep", "NDArray,NDArray,NDArray"),
+                        new SolutionCells.Signature("denseParameters", "int,int")),
+                ALLOWED);
     }
 
     @Test
     void aCellWithTheTasksMethodsPassesWhateverTheirBodies() {
         assertNull(problem(REFERENCE));
-        assertNull(problem("""
-                // мой вариант: только один из методов, с лямбдой внутри
-                NDList lstmStep(NDArray x, NDArray h, NDArray c) {
-                    java.util.function.Function<NDArray, NDArray> twice = a -> a.mul(2);
-                    String s = "Class.forName и setAccessible в строке не в счёт"; // и в комментарии: getClass().getMethod
-                    return new NDList(twice.apply(x), h);
-                }
-                """));
+        assertNull(
+                problem(
+                        """
+                        // мой вариант: только один из методов, с лямбдой внутри
+                        NDList lstmStep(NDArray x, NDArray h, NDArray c) {
+                            java.util.function.Function<NDArray, NDArray> twice = a -> a.mul(2);
+                            String s = "Class.forName и setAccessible в строке не в счёт"; // и в комментарии: getClass().getMethod
+                            return new NDList(twice.apply(x), h);
+                        }
+                        """));
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
-            a variable named like the checks class | var Checks = new Object() { void ok(String s) {} };                  | объявлена переменная
-            a class                                | class Checks { static void ok(String s) {} }                          | объявлен тип
-            a top-level statement                  | System.out.println(1);                                                 | код вне метода
-            an initializer block                   | { System.out.println(1); }                                             | код вне метода
-            an import                              | import java.util.*;                                                    | импорт
-            a redefined helper                     | NDArray forward(Block b, NDArray x, boolean t) { return x; }           | задача просит только
-            a changed signature                    | NDList lstmStep(NDArray x, NDArray h) { return null; }                 | задача просит только
-            a line magic                           | %load /work/source.ipynb                                               | Магические команды
-            a magic after =                        | long denseParameters(int in, int out) { Object o =%jars /x; return 0; } | Магические команды
-            reflection                             | long denseParameters(int in, int out) { return getClass().getDeclaredFields().length; } | getDeclaredFields
-            a Unicode-escaped name                 | long denseParameters(int in, int out) { try { Class.\\u0066orName("X"); } catch (Exception e) {} return 0; } | forName
-            a method reference                     | long denseParameters(int in, int out) { java.util.function.Function<String, ?> f = System::getProperty; f = System::setProperty; return 0; } | setProperty
-            the kernel's JShell                    | long denseParameters(int in, int out) { jdk.jshell.JShell s = null; return 0; } | jdk
-            the kernel, statically imported         | long denseParameters(int in, int out) { kernel().getJShell(); return 0; } | kernel()
-            the kernel's eval                      | long denseParameters(int in, int out) { eval("var Checks = 1;"); return 0; } | eval()
-            a process                              | long denseParameters(int in, int out) { new ProcessBuilder("sh").start(); return 0; } | ProcessBuilder
-            """)
+    @CsvSource(
+            delimiter = '|',
+            textBlock =
+                    """
+                    a variable named like the checks class | var Checks = new Object() { void ok(String s) {} };                  | объявлена переменная
+                    a class                                | class Checks { static void ok(String s) {} }                          | объявлен тип
+                    a top-level statement                  | System.out.println(1);                                                 | код вне метода
+                    an initializer block                   | { System.out.println(1); }                                             | код вне метода
+                    an import                              | import java.util.*;                                                    | импорт
+                    a redefined helper                     | NDArray forward(Block b, NDArray x, boolean t) { return x; }           | задача просит только
+                    a changed signature                    | NDList lstmStep(NDArray x, NDArray h) { return null; }                 | задача просит только
+                    a line magic                           | %load /work/source.ipynb                                               | Магические команды
+                    a magic after =                        | long denseParameters(int in, int out) { Object o =%jars /x; return 0; } | Магические команды
+                    reflection                             | long denseParameters(int in, int out) { return getClass().getDeclaredFields().length; } | getDeclaredFields
+                    a Unicode-escaped name                 | long denseParameters(int in, int out) { try { Class.\\u0066orName("X"); } catch (Exception e) {} return 0; } | forName
+                    a method reference                     | long denseParameters(int in, int out) { java.util.function.Function<String, ?> f = System::getProperty; f = System::setProperty; return 0; } | setProperty
+                    the kernel's JShell                    | long denseParameters(int in, int out) { jdk.jshell.JShell s = null; return 0; } | jdk
+                    the kernel, statically imported         | long denseParameters(int in, int out) { kernel().getJShell(); return 0; } | kernel()
+                    the kernel's eval                      | long denseParameters(int in, int out) { eval("var Checks = 1;"); return 0; } | eval()
+                    a process                              | long denseParameters(int in, int out) { new ProcessBuilder("sh").start(); return 0; } | ProcessBuilder
+                    """)
     void everythingElseIsRefusedWithAReason(String attack, String cell, String reason) {
         String problem = problem(cell);
         assertNotNull(problem, attack);
@@ -91,14 +101,20 @@ class SolutionCellsTest {
 
     @Test
     void namesOfTheKernelsFunctionsAreFineAsVariables() {
-        assertNull(problem("long denseParameters(int in, int out) { int kernel = 3, eval = 1; return kernel * eval; }"));
+        assertNull(
+                problem(
+                        "long denseParameters(int in, int out) { int kernel = 3, eval = 1; return"
+                                + " kernel * eval; }"));
     }
 
     @Test
     void aMethodDeclaredTwiceOrTogetherWithAStatementIsRefused() {
-        String twice = "long denseParameters(int in, int out) { return 0; }\nlong denseParameters(int in, int out) { return 1; }";
+        String twice =
+                "long denseParameters(int in, int out) { return 0; }\n"
+                        + "long denseParameters(int in, int out) { return 1; }";
         assertTrue(problem(twice).contains("дважды"), problem(twice));
-        String withStatement = "long denseParameters(int in, int out) { return 0; }\nSystem.exit(0);";
+        String withStatement =
+                "long denseParameters(int in, int out) { return 0; }\nSystem.exit(0);";
         assertNotNull(problem(withStatement));
     }
 
@@ -115,9 +131,11 @@ class SolutionCellsTest {
 
     @Test
     void theCommandLineAnswersEachRequest() {
-        List<SolutionCells.Verdict> verdicts = CELLS.judge(List.of(
-                new SolutionCells.Request("a", REFERENCE, REFERENCE),
-                new SolutionCells.Request("b", REFERENCE, "int x = 1;")));
+        List<SolutionCells.Verdict> verdicts =
+                CELLS.judge(
+                        List.of(
+                                new SolutionCells.Request("a", REFERENCE, REFERENCE),
+                                new SolutionCells.Request("b", REFERENCE, "int x = 1;")));
         assertNull(verdicts.get(0).problem());
         assertEquals("b", verdicts.get(1).task());
         assertNotNull(verdicts.get(1).problem());

@@ -17,8 +17,15 @@ class PlotlyJsonTest {
 
     @Test
     void linesBecomeNumericTracesWithTheirNames() {
-        Figure f = Plots.lines("Кривая \"обучения\"", "эпоха", "потери",
-                new Plots.Series("train 'loss'", new double[] {1, 2, 3}, new double[] {0.5, 0.25, Double.NaN}));
+        Figure f =
+                Plots.lines(
+                        "Кривая \"обучения\"",
+                        "эпоха",
+                        "потери",
+                        new Plots.Series(
+                                "train 'loss'",
+                                new double[] {1, 2, 3},
+                                new double[] {0.5, 0.25, Double.NaN}));
         Map<String, Object> json = PlotlyJson.of(f);
         List<?> data = (List<?>) json.get("data");
         assertEquals(1, data.size());
@@ -37,9 +44,14 @@ class PlotlyJsonTest {
 
     @Test
     void trainingCurvesPutAccuracyOnTheSecondAxis() {
-        Table history = Table.create("h", IntColumn.create("epoch", 1, 2),
-                DoubleColumn.create("train_loss", 1.0, 0.5), DoubleColumn.create("train_acc", 0.6, 0.8),
-                DoubleColumn.create("test_loss", 1.1, 0.6), DoubleColumn.create("test_acc", 0.55, 0.75));
+        Table history =
+                Table.create(
+                        "h",
+                        IntColumn.create("epoch", 1, 2),
+                        DoubleColumn.create("train_loss", 1.0, 0.5),
+                        DoubleColumn.create("train_acc", 0.6, 0.8),
+                        DoubleColumn.create("test_loss", 1.1, 0.6),
+                        DoubleColumn.create("test_acc", 0.55, 0.75));
         Map<String, Object> json = PlotlyJson.of(Plots.trainingCurves(history));
         List<?> data = (List<?>) json.get("data");
         assertEquals(4, data.size());
@@ -51,12 +63,17 @@ class PlotlyJsonTest {
         assertEquals("right", y2.get("side"));
         assertEquals(Map.of("text", "точность"), y2.get("title"));
         assertEquals(List.of(0.0, 1.0), y2.get("range"), "tablesaw writes the range as strings");
-        assertEquals(Boolean.FALSE, y2.get("autorange"), "tablesaw writes 'false', which plotly reads as true");
+        assertEquals(
+                Boolean.FALSE,
+                y2.get("autorange"),
+                "tablesaw writes 'false', which plotly reads as true");
     }
 
     @Test
     void readerHandlesTheJavaScriptTablesawWrites() {
-        String js = "{ a: 'x', b: [\"1.0\",\"2\",], c: { d: true, }, e: [[1.0,2.0,],[3.0,4.0,],], f: 'a &amp; b', }";
+        String js =
+                "{ a: 'x', b: [\"1.0\",\"2\",], c: { d: true, }, e: [[1.0,2.0,],[3.0,4.0,],], f: 'a"
+                        + " &amp; b', }";
         Object v = PlotlyJson.numericArrays(new PlotlyJson.Reader(js, 0).value());
         Map<?, ?> m = (Map<?, ?>) v;
         assertEquals("x", m.get("a"));

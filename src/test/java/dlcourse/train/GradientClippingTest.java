@@ -1,5 +1,8 @@
 package dlcourse.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -9,8 +12,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
-import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
@@ -23,15 +26,15 @@ import ai.djl.util.PairList;
 import dlcourse.core.Seeds;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 class GradientClippingTest {
 
     /** Backward through an initialised two-layer network with huge targets: large gradients. */
     private static PairList<String, Parameter> largeGradients(NDManager m, GradientCollector gc) {
-        Block net = new SequentialBlock().add(Linear.builder().setUnits(8).build()).add(Activation::tanh)
-                .add(Linear.builder().setUnits(1).build());
+        Block net =
+                new SequentialBlock()
+                        .add(Linear.builder().setUnits(8).build())
+                        .add(Activation::tanh)
+                        .add(Linear.builder().setUnits(1).build());
         net.initialize(m, DataType.FLOAT32, new Shape(4, 3));
         net.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(true));
         NDArray x = m.randomNormal(new Shape(4, 3));
@@ -43,7 +46,8 @@ class GradientClippingTest {
     @Test
     void clippingBoundsTheGlobalNormAndKeepsTheDirection() {
         Seeds.fix(7);
-        try (NDManager m = NDManager.newBaseManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        try (NDManager m = NDManager.newBaseManager();
+                GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             PairList<String, Parameter> params = largeGradients(m, gc);
             NDArray before = params.get(0).getValue().getArray().getGradient().duplicate();
             double norm = GradientClipping.clipByGlobalNorm(params, 1.0);
@@ -61,12 +65,19 @@ class GradientClippingTest {
 
     @Test
     void enginesOptClipGradDoesNotBoundNegativeComponents() {
-        // Documents the engine's behaviour the library works around: optClipGrad(0.1) lets −3 through.
-        try (NDManager m = NDManager.newBaseManager(); Model model = Model.newInstance("clip")) {
+        // Documents the engine's behaviour the library works around: optClipGrad(0.1) lets −3
+        // through.
+        try (NDManager m = NDManager.newBaseManager();
+                Model model = Model.newInstance("clip")) {
             Block lin = Linear.builder().setUnits(1).optBias(false).build();
             model.setBlock(lin);
-            Optimizer sgd = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(1f)).optClipGrad(0.1f).build();
-            try (Trainer t = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(sgd))) {
+            Optimizer sgd =
+                    Optimizer.sgd()
+                            .setLearningRateTracker(Tracker.fixed(1f))
+                            .optClipGrad(0.1f)
+                            .build();
+            try (Trainer t =
+                    model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(sgd))) {
                 t.initialize(new Shape(1, 1));
                 NDArray w = lin.getParameters().get("weight").getArray();
                 w.set(new float[] {0f});
@@ -79,7 +90,11 @@ class GradientClippingTest {
                 t.step();
                 float step = w.getFloat(); // w − lr·clip(g)
                 // a correct clip to [−0.1, 0.1] would move w by +0.1; the engine moves it by +3
-                assertTrue(step > 1f, "optClipGrad clipped the negative gradient (w = " + step + "): engine fixed?");
+                assertTrue(
+                        step > 1f,
+                        "optClipGrad clipped the negative gradient (w = "
+                                + step
+                                + "): engine fixed?");
             }
         }
     }

@@ -19,20 +19,25 @@ class InterruptibleTest {
         AtomicInteger steps = new AtomicInteger();
         AtomicInteger toldTheStudent = new AtomicInteger();
         AtomicReference<Throwable> cellSaw = new AtomicReference<>();
-        Thread cell = new Thread(() -> {
-            try {
-                Interruptible.run(() -> {
-                    while (true) {
-                        Interruptible.checkStop();
-                        steps.incrementAndGet();
-                        looping.countDown();
-                        Thread.sleep(5); // a step that never looks at the thread's interrupt flag
-                    }
-                }, toldTheStudent::incrementAndGet);
-            } catch (Throwable t) {
-                cellSaw.set(t);
-            }
-        });
+        Thread cell =
+                new Thread(
+                        () -> {
+                            try {
+                                Interruptible.run(
+                                        () -> {
+                                            while (true) {
+                                                Interruptible.checkStop();
+                                                steps.incrementAndGet();
+                                                looping.countDown();
+                                                Thread.sleep(5); // a step that never looks at the
+                                                // thread's interrupt flag
+                                            }
+                                        },
+                                        toldTheStudent::incrementAndGet);
+                            } catch (Throwable t) {
+                                cellSaw.set(t);
+                            }
+                        });
         cell.start();
         assertTrue(looping.await(10, TimeUnit.SECONDS));
         cell.interrupt();
@@ -48,11 +53,19 @@ class InterruptibleTest {
     @Test
     void theWorksExceptionReachesTheCellAsItIs() {
         var thrown = new IllegalArgumentException("shape mismatch");
-        var e = assertThrows(IllegalArgumentException.class, () -> Interruptible.run(() -> {
-            throw thrown;
-        }, () -> {}));
+        var e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                Interruptible.run(
+                                        () -> {
+                                            throw thrown;
+                                        },
+                                        () -> {}));
         assertEquals(thrown, e);
-        assertEquals(42, Interruptible.run(() -> Interruptible.run(() -> 42, () -> {}), () -> {}),
+        assertEquals(
+                42,
+                Interruptible.run(() -> Interruptible.run(() -> 42, () -> {}), () -> {}),
                 "a computation inside a computation runs in place");
     }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
@@ -16,7 +17,6 @@ import ai.djl.nn.Blocks;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
-import ai.djl.ndarray.NDManager;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -54,13 +54,19 @@ class TrainingTest {
     }
 
     private static Block perceptron() {
-        return new SequentialBlock().add(Blocks.batchFlattenBlock())
-                .add(Linear.builder().setUnits(64).build()).add(Activation::relu)
+        return new SequentialBlock()
+                .add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(64).build())
+                .add(Activation::relu)
                 .add(Linear.builder().setUnits(10).build());
     }
 
     private static Training.Builder setup(String name, int epochs) {
-        return Training.of(perceptron(), new Shape(1, 28, 28)).name(name).epochs(epochs).learningRate(2e-3f).quiet();
+        return Training.of(perceptron(), new Shape(1, 28, 28))
+                .name(name)
+                .epochs(epochs)
+                .learningRate(2e-3f)
+                .quiet();
     }
 
     @Test
@@ -70,29 +76,43 @@ class TrainingTest {
             Table h = r.history();
             assertEquals(3, h.rowCount());
             assertEquals(List.of(1, 2, 3), h.intColumn("epoch").asList());
-            assertTrue(r.testAccuracy() > 0.70, "test accuracy " + r.testAccuracy() + " (chance: 0.10)");
-            assertTrue(h.doubleColumn("train_loss").get(2) < h.doubleColumn("train_loss").get(0), "loss falls");
+            assertTrue(
+                    r.testAccuracy() > 0.70,
+                    "test accuracy " + r.testAccuracy() + " (chance: 0.10)");
+            assertTrue(
+                    h.doubleColumn("train_loss").get(2) < h.doubleColumn("train_loss").get(0),
+                    "loss falls");
             assertTrue(h.doubleColumn("images_per_s").min() > 0);
             double secondEpochAcc = h.doubleColumn("train_acc").get(1);
             assertTrue(r.firstEpochReaching("train_acc", secondEpochAcc) <= 2);
             assertEquals(-1, r.firstEpochReaching("train_acc", 1.01));
-            assertEquals(1, r.firstEpochReaching("train_loss", 1e9), "losses count as reached when at most the level");
+            assertEquals(
+                    1,
+                    r.firstEpochReaching("train_loss", 1e9),
+                    "losses count as reached when at most the level");
         }
     }
 
     @Test
     void aNonFiniteLossStopsTrainingWithAClearMessage() {
-        Loss nan = new Loss("nan") {
-            @Override
-            public NDArray evaluate(NDList labels, NDList predictions) {
-                return Loss.softmaxCrossEntropyLoss().evaluate(labels, predictions).mul(Float.NaN);
-            }
-        };
-        LossNotFiniteException e = assertThrows(LossNotFiniteException.class,
-                () -> setup("diverges", 2).loss(nan).fit(train, test));
+        Loss nan =
+                new Loss("nan") {
+                    @Override
+                    public NDArray evaluate(NDList labels, NDList predictions) {
+                        return Loss.softmaxCrossEntropyLoss()
+                                .evaluate(labels, predictions)
+                                .mul(Float.NaN);
+                    }
+                };
+        LossNotFiniteException e =
+                assertThrows(
+                        LossNotFiniteException.class,
+                        () -> setup("diverges", 2).loss(nan).fit(train, test));
         assertEquals(1, e.epoch());
         assertEquals(1, e.batch());
-        assertTrue(e.getMessage().contains("скорость обучения (сейчас: learningRate(2e-3), Adam)"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("скорость обучения (сейчас: learningRate(2e-3), Adam)"),
+                e.getMessage());
     }
 
     /**
@@ -103,25 +123,46 @@ class TrainingTest {
     @Test
     void theTrainingCellCanBeRerunOnTheSameNetwork() {
         Block net = perceptron();
-        Training.Builder cell = Training.of(net, new Shape(1, 28, 28)).name("rerun").epochs(1).learningRate(2e-3f).quiet();
+        Training.Builder cell =
+                Training.of(net, new Shape(1, 28, 28))
+                        .name("rerun")
+                        .epochs(1)
+                        .learningRate(2e-3f)
+                        .quiet();
         double first = cell.fit(train, test).last("train_loss");
         Training.Result again = cell.fit(train, test);
-        assertTrue(again.last("train_loss") < first, "the re-run did not continue from the trained weights: "
-                + first + " then " + again.last("train_loss"));
-        Loss nan = new Loss("nan") {
-            @Override
-            public NDArray evaluate(NDList labels, NDList predictions) {
-                return Loss.softmaxCrossEntropyLoss().evaluate(labels, predictions).mul(Float.NaN);
-            }
-        };
-        assertThrows(LossNotFiniteException.class, () -> Training.of(net, new Shape(1, 28, 28)).name("rerun")
-                .epochs(1).loss(nan).quiet().fit(train, test));
+        assertTrue(
+                again.last("train_loss") < first,
+                "the re-run did not continue from the trained weights: "
+                        + first
+                        + " then "
+                        + again.last("train_loss"));
+        Loss nan =
+                new Loss("nan") {
+                    @Override
+                    public NDArray evaluate(NDList labels, NDList predictions) {
+                        return Loss.softmaxCrossEntropyLoss()
+                                .evaluate(labels, predictions)
+                                .mul(Float.NaN);
+                    }
+                };
+        assertThrows(
+                LossNotFiniteException.class,
+                () ->
+                        Training.of(net, new Shape(1, 28, 28))
+                                .name("rerun")
+                                .epochs(1)
+                                .loss(nan)
+                                .quiet()
+                                .fit(train, test));
         double afterFailure = cell.fit(train, test).last("train_loss");
         assertTrue(afterFailure < first, "a failed fit lost the weights: " + afterFailure);
         Training.Result last = cell.fit(train, test);
         last.close(); // frees the weights: the next fit starts afresh, as on a new network
         try (Training.Result fresh = cell.fit(train, test)) {
-            assertTrue(fresh.last("train_loss") > afterFailure, "after close() the weights should be new");
+            assertTrue(
+                    fresh.last("train_loss") > afterFailure,
+                    "after close() the weights should be new");
         }
     }
 
@@ -131,29 +172,48 @@ class TrainingTest {
         System.setProperty("dl.checkpoints", dir.toString());
         try {
             Seeds.fix(2);
-            Loss crashesInEpoch3 = new Loss("crash") {
-                private int calls;
+            Loss crashesInEpoch3 =
+                    new Loss("crash") {
+                        private int calls;
 
-                @Override
-                public NDArray evaluate(NDList labels, NDList predictions) {
-                    if (++calls > 2 * 20 + 2 * 4) { // 20 train + 4 test batches per epoch
-                        throw new IllegalStateException("simulated crash");
-                    }
-                    return Loss.softmaxCrossEntropyLoss().evaluate(labels, predictions);
-                }
-            };
-            var crashing = Training.of(perceptron(), new Shape(1, 28, 28)).name("resume").epochs(4)
-                    .quiet().loss(crashesInEpoch3).checkpoint("resume");
+                        @Override
+                        public NDArray evaluate(NDList labels, NDList predictions) {
+                            if (++calls > 2 * 20 + 2 * 4) { // 20 train + 4 test batches per epoch
+                                throw new IllegalStateException("simulated crash");
+                            }
+                            return Loss.softmaxCrossEntropyLoss().evaluate(labels, predictions);
+                        }
+                    };
+            var crashing =
+                    Training.of(perceptron(), new Shape(1, 28, 28))
+                            .name("resume")
+                            .epochs(4)
+                            .quiet()
+                            .loss(crashesInEpoch3)
+                            .checkpoint("resume");
             assertThrows(IllegalStateException.class, () -> crashing.fit(train, test));
 
-            try (Training.Result resumed = Training.of(perceptron(), new Shape(1, 28, 28)).name("resume")
-                    .epochs(2).quiet().checkpoint("resume").fit(train, test)) {
-                assertEquals(2, resumed.history().rowCount(), "two epochs restored, none retrained");
+            try (Training.Result resumed =
+                    Training.of(perceptron(), new Shape(1, 28, 28))
+                            .name("resume")
+                            .epochs(2)
+                            .quiet()
+                            .checkpoint("resume")
+                            .fit(train, test)) {
+                assertEquals(
+                        2, resumed.history().rowCount(), "two epochs restored, none retrained");
             }
-            try (Training.Result finished = Training.of(perceptron(), new Shape(1, 28, 28)).name("resume")
-                    .epochs(4).quiet().checkpoint("resume").fit(train, test)) {
+            try (Training.Result finished =
+                    Training.of(perceptron(), new Shape(1, 28, 28))
+                            .name("resume")
+                            .epochs(4)
+                            .quiet()
+                            .checkpoint("resume")
+                            .fit(train, test)) {
                 assertEquals(List.of(1, 2, 3, 4), finished.history().intColumn("epoch").asList());
-                assertTrue(finished.testAccuracy() > 0.70, "resumed training keeps learning: " + finished.testAccuracy());
+                assertTrue(
+                        finished.testAccuracy() > 0.70,
+                        "resumed training keeps learning: " + finished.testAccuracy());
             }
         } finally {
             System.clearProperty("dl.checkpoints");
@@ -191,7 +251,8 @@ class TrainingTest {
             }
             var rss = r.history().doubleColumn("rss_mib");
             double growth = (rss.get(5) - rss.get(1)) / 4;
-            assertTrue(growth < 10, "resident memory grows " + growth + " MiB/epoch: " + rss.asList());
+            assertTrue(
+                    growth < 10, "resident memory grows " + growth + " MiB/epoch: " + rss.asList());
         }
     }
 
@@ -210,40 +271,57 @@ class TrainingTest {
         // the same optimizer used directly through a DJL trainer keeps its state until released
         try (Model model = Model.newInstance("direct")) {
             model.setBlock(net);
-            try (Trainer t = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(adam));
+            try (Trainer t =
+                            model.newTrainer(
+                                    new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                                            .optOptimizer(adam));
                     Batch batch = t.iterateDataset(train).iterator().next()) {
                 t.initialize(new Shape(1, 1, 28, 28));
                 try (GradientCollector gc = t.newGradientCollector()) {
-                    gc.backward(t.getLoss().evaluate(batch.getLabels(), t.forward(batch.getData())));
+                    gc.backward(
+                            t.getLoss().evaluate(batch.getLabels(), t.forward(batch.getData())));
                 }
                 t.step();
                 int weights = net.getParameters().size();
-                assertEquals(2 * weights, OptimizerState.release(adam), "two moments per parameter");
+                assertEquals(
+                        2 * weights, OptimizerState.release(adam), "two moments per parameter");
             } catch (java.io.IOException | ai.djl.translate.TranslateException e) {
                 throw new IllegalStateException(e);
             }
         }
     }
 
-    /** One SGD step (lr 1) on a linear map whose inputs are the unit vectors: predictions = weights. */
+    /**
+     * One SGD step (lr 1) on a linear map whose inputs are the unit vectors: predictions = weights.
+     */
     private static Training.Result oneSgdStep(String name, Double clip, float[] firstPredictions) {
         int c = 4;
         float[] y = {100f, -80f, 60f, 40f};
-        var data = new ArrayDataset.Builder().setData(DATA.eye(c)).optLabels(DATA.create(y))
-                .setSampling(c, false).build();
-        Loss capture = new Loss("l2-captured") {
-            private final Loss l2 = Loss.l2Loss();
+        var data =
+                new ArrayDataset.Builder()
+                        .setData(DATA.eye(c))
+                        .optLabels(DATA.create(y))
+                        .setSampling(c, false)
+                        .build();
+        Loss capture =
+                new Loss("l2-captured") {
+                    private final Loss l2 = Loss.l2Loss();
 
-            @Override
-            public NDArray evaluate(NDList labels, NDList predictions) {
-                float[] p = predictions.head().toFloatArray();
-                System.arraycopy(p, 0, firstPredictions, 0, p.length);
-                return l2.evaluate(labels, predictions);
-            }
-        };
-        Training.Builder b = Training.of(Linear.builder().setUnits(1).optBias(false).build(), new Shape(c))
-                .name(name).epochs(1).loss(capture).quiet()
-                .optimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(1f)).build());
+                    @Override
+                    public NDArray evaluate(NDList labels, NDList predictions) {
+                        float[] p = predictions.head().toFloatArray();
+                        System.arraycopy(p, 0, firstPredictions, 0, p.length);
+                        return l2.evaluate(labels, predictions);
+                    }
+                };
+        Training.Builder b =
+                Training.of(Linear.builder().setUnits(1).optBias(false).build(), new Shape(c))
+                        .name(name)
+                        .epochs(1)
+                        .loss(capture)
+                        .quiet()
+                        .optimizer(
+                                Optimizer.sgd().setLearningRateTracker(Tracker.fixed(1f)).build());
         return (clip == null ? b : b.clipGradients(clip)).fit(data, null);
     }
 
@@ -268,7 +346,8 @@ class TrainingTest {
             assertEquals(1, r.gradientNorms().length, "one step, one recorded norm");
             assertEquals(norm, r.gradientNorms()[0], 1e-3 * norm);
             assertEquals(norm, r.last("grad_norm_max"), 1e-3 * norm);
-            float[] w1 = r.model().getBlock().getParameters().get("weight").getArray().toFloatArray();
+            float[] w1 =
+                    r.model().getBlock().getParameters().get("weight").getArray().toFloatArray();
             for (int i = 0; i < 4; i++) {
                 assertEquals(w0[i] - theta * g[i] / norm, w1[i], 1e-4, "weight " + i);
             }
@@ -279,8 +358,11 @@ class TrainingTest {
             assertArrayEquals(w0, w0Unclipped, 0f, "same seed, same start");
             assertEquals(0, r.gradientNorms().length, "no norms recorded without clipping");
             assertFalse(r.history().containsColumn("grad_norm_max"));
-            float[] w1 = r.model().getBlock().getParameters().get("weight").getArray().toFloatArray();
-            assertTrue(Math.abs(w1[0] - w0[0]) > 10 * theta, "the unclipped step is long: " + (w1[0] - w0[0]));
+            float[] w1 =
+                    r.model().getBlock().getParameters().get("weight").getArray().toFloatArray();
+            assertTrue(
+                    Math.abs(w1[0] - w0[0]) > 10 * theta,
+                    "the unclipped step is long: " + (w1[0] - w0[0]));
         }
     }
 
@@ -304,17 +386,32 @@ class TrainingTest {
     void regressionHistoryHasNaNAccuracy() {
         Seeds.fix(7);
         NDArray x = DATA.randomNormal(new Shape(256, 3));
-        NDArray y = x.matMul(DATA.create(new float[] {1f, -2f, 0.5f, 3f, 0f, -1f}, new Shape(3, 2)));  // (256, 2)
+        NDArray y =
+                x.matMul(
+                        DATA.create(
+                                new float[] {1f, -2f, 0.5f, 3f, 0f, -1f},
+                                new Shape(3, 2))); // (256, 2)
         var data = new ArrayDataset.Builder().setData(x).optLabels(y).setSampling(32, true).build();
-        try (Training.Result r = Training.of(Linear.builder().setUnits(2).build(), new Shape(3)).name("regression")
-                .epochs(10).learningRate(1e-1f).loss(Loss.l2Loss()).quiet().fit(data, data)) {
+        try (Training.Result r =
+                Training.of(Linear.builder().setUnits(2).build(), new Shape(3))
+                        .name("regression")
+                        .epochs(10)
+                        .learningRate(1e-1f)
+                        .loss(Loss.l2Loss())
+                        .quiet()
+                        .fit(data, data)) {
             Table h = r.history();
             for (int row = 0; row < h.rowCount(); row++) {
-                assertTrue(Double.isNaN(h.doubleColumn("train_acc").getDouble(row)), "train_acc " + h.doubleColumn("train_acc").getDouble(row));
-                assertTrue(Double.isNaN(h.doubleColumn("test_acc").getDouble(row)), "test_acc " + h.doubleColumn("test_acc").getDouble(row));
+                assertTrue(
+                        Double.isNaN(h.doubleColumn("train_acc").getDouble(row)),
+                        "train_acc " + h.doubleColumn("train_acc").getDouble(row));
+                assertTrue(
+                        Double.isNaN(h.doubleColumn("test_acc").getDouble(row)),
+                        "test_acc " + h.doubleColumn("test_acc").getDouble(row));
             }
-            assertTrue(r.last("test_loss") < 0.2 * h.doubleColumn("test_loss").get(0), "the regression learns: "
-                    + h.doubleColumn("test_loss").asList());
+            assertTrue(
+                    r.last("test_loss") < 0.2 * h.doubleColumn("test_loss").get(0),
+                    "the regression learns: " + h.doubleColumn("test_loss").asList());
         }
     }
 
@@ -322,47 +419,95 @@ class TrainingTest {
     @Test
     void perTimestepAccuracyCountsEveryLabel() {
         // B = 2, T = 3, V = 3; argmax per step: [[0, 2, 1], [1, 1, 0]]
-        NDArray scores = DATA.create(new float[] {
-            5, 1, 0,  0, 1, 9,  0, 3, 2,
-            1, 4, 0,  0, 7, 1,  8, 0, 0}, new Shape(2, 3, 3));
-        NDArray labels = DATA.create(new float[] {0, 2, 2, 1, 0, 0}, new Shape(2, 3));  // 4 of 6 right
+        NDArray scores =
+                DATA.create(
+                        new float[] {
+                            5, 1, 0, 0, 1, 9, 0, 3, 2,
+                            1, 4, 0, 0, 7, 1, 8, 0, 0
+                        },
+                        new Shape(2, 3, 3));
+        NDArray labels =
+                DATA.create(new float[] {0, 2, 2, 1, 0, 0}, new Shape(2, 3)); // 4 of 6 right
         long[] scored = new long[2];
         Training.countCorrect(new NDList(scores), new NDList(labels), scored);
         assertArrayEquals(new long[] {4, 6}, scored);
         assertEquals(4.0 / 6, Training.accuracy(scored), 1e-12);
 
-        long[] rows = new long[2];  // (N, classes) vs (N): the classic case still works
-        Training.countCorrect(new NDList(scores.get(0)), new NDList(DATA.create(new float[] {0, 0, 1})), rows);
+        long[] rows = new long[2]; // (N, classes) vs (N): the classic case still works
+        Training.countCorrect(
+                new NDList(scores.get(0)), new NDList(DATA.create(new float[] {0, 0, 1})), rows);
         assertArrayEquals(new long[] {2, 3}, rows);
 
-        long[] none = new long[2];  // same rank (regression) or one output per row: not class scores
+        long[] none = new long[2]; // same rank (regression) or one output per row: not class scores
         Training.countCorrect(new NDList(scores), new NDList(scores), none);
-        Training.countCorrect(new NDList(DATA.ones(new Shape(4, 1))), new NDList(DATA.ones(new Shape(4))), none);
+        Training.countCorrect(
+                new NDList(DATA.ones(new Shape(4, 1))), new NDList(DATA.ones(new Shape(4))), none);
         Training.countCorrect(new NDList(scores), new NDList(DATA.zeros(new Shape(3, 2))), none);
         assertArrayEquals(new long[] {0, 0}, none);
         assertTrue(Double.isNaN(Training.accuracy(none)));
     }
 
-    /** A trained per-step classifier: the history's test accuracy equals a count over all B·T labels. */
+    /**
+     * A trained per-step classifier: the history's test accuracy equals a count over all B·T
+     * labels.
+     */
     @Test
     void perTimestepTestAccuracyMatchesAHandCount() {
         Seeds.fix(8);
         int n = 64, t = 5, v = 4;
-        NDArray tokens = DATA.randomInteger(0, v, new Shape(n, t), ai.djl.ndarray.types.DataType.INT32)
-                .toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
-        NDArray target = tokens.add(1).mod(v);  // predict token + 1 (mod V) at every step
-        var data = new ArrayDataset.Builder().setData(tokens).optLabels(target).setSampling(16, false).build();
-        Block net = new SequentialBlock()
-                .add(new LambdaBlock(in -> new NDList(in.head().toType(ai.djl.ndarray.types.DataType.INT64, false)
-                        .oneHot(v).toType(ai.djl.ndarray.types.DataType.FLOAT32, false))))   // (B, T) -> (B, T, V)
-                .add(Linear.builder().setUnits(v).build());                              // -> (B, T, V)
-        try (Training.Result r = Training.of(net, new Shape(t)).name("per-step").epochs(2).learningRate(5e-2f)
-                .loss(CharLanguageModel.loss()).quiet().fit(data, data)) {
-            NDArray preds = net.forward(new ai.djl.training.ParameterStore(DATA, false), new NDList(tokens), false)
-                    .head().argMax(-1);
-            long right = preds.toType(ai.djl.ndarray.types.DataType.INT64, false)
-                    .eq(target.toType(ai.djl.ndarray.types.DataType.INT64, false)).countNonzero().getLong();
-            assertEquals((double) right / (n * t), r.testAccuracy(), 1e-9, "accuracy over all " + n * t + " labels");
+        NDArray tokens =
+                DATA.randomInteger(0, v, new Shape(n, t), ai.djl.ndarray.types.DataType.INT32)
+                        .toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+        NDArray target = tokens.add(1).mod(v); // predict token + 1 (mod V) at every step
+        var data =
+                new ArrayDataset.Builder()
+                        .setData(tokens)
+                        .optLabels(target)
+                        .setSampling(16, false)
+                        .build();
+        Block net =
+                new SequentialBlock()
+                        .add(
+                                new LambdaBlock(
+                                        in ->
+                                                new NDList(
+                                                        in.head()
+                                                                .toType(
+                                                                        ai.djl.ndarray.types
+                                                                                .DataType.INT64,
+                                                                        false)
+                                                                .oneHot(v)
+                                                                .toType(
+                                                                        ai.djl.ndarray.types
+                                                                                .DataType.FLOAT32,
+                                                                        false)))) // (B, T) -> (B,
+                        // T, V)
+                        .add(Linear.builder().setUnits(v).build()); // -> (B, T, V)
+        try (Training.Result r =
+                Training.of(net, new Shape(t))
+                        .name("per-step")
+                        .epochs(2)
+                        .learningRate(5e-2f)
+                        .loss(CharLanguageModel.loss())
+                        .quiet()
+                        .fit(data, data)) {
+            NDArray preds =
+                    net.forward(
+                                    new ai.djl.training.ParameterStore(DATA, false),
+                                    new NDList(tokens),
+                                    false)
+                            .head()
+                            .argMax(-1);
+            long right =
+                    preds.toType(ai.djl.ndarray.types.DataType.INT64, false)
+                            .eq(target.toType(ai.djl.ndarray.types.DataType.INT64, false))
+                            .countNonzero()
+                            .getLong();
+            assertEquals(
+                    (double) right / (n * t),
+                    r.testAccuracy(),
+                    1e-9,
+                    "accuracy over all " + n * t + " labels");
             assertTrue(r.testAccuracy() > 0.5, "learns the mapping: " + r.testAccuracy());
         }
     }
