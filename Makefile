@@ -44,7 +44,7 @@ run: setup
 	$(PY) tools/run_notebook.py $(NB)
 
 bench: setup
-	mvn -B -q compile exec:java -Dexec.mainClass=dlcourse.bench.AlexNetBenchmark
+	mvn -B -q test-compile exec:java -Dexec.mainClass=dlcourse.bench.AlexNetBenchmark
 
 release: setup
 	@for src in assignments/source/*/*.ipynb; do $(PY) tools/grade.py release $$src || exit 1; done
@@ -54,7 +54,8 @@ grade: setup
 	$(PY) tools/grade.py grade assignments/source/$(A)/$(A).ipynb $(SUB) --pass-mark $(or $(PASS),60) --jobs $(or $(JOBS),1)
 
 bench-performance: setup
-	mvn -B -q compile exec:java -Dexec.mainClass=dlcourse.bench.PerformanceBench
+	mvn -B -q test-compile exec:java -Dexec.mainClass=dlcourse.bench.PerformanceBench
+	mvn -B -q test -Dtest=TrainingOverheadTest
 	DL_PROFILE=smoke $(PY) -m pytest -q -s tools/tests/test_kernel_memory.py
 
 bench-grading: setup

@@ -179,13 +179,13 @@ public final class GoogLeNet extends AbstractBlock {
         //   -> conv 1×1 64, conv 3×3 192 -> pool (B, 192, 28, 28)
         SequentialBlock s =
                 new SequentialBlock()
-                        .add(Layers.convRelu(64 / b.widthDivisor, 7, 7, 2, b.batchNorm))
+                        .add(ConvLayers.convRelu(64 / b.widthDivisor, 7, 7, 2, b.batchNorm))
                         .add(maxPool());
         if (b.localResponseNorm) {
             s.add(LocalResponseNorm.block());
         }
-        s.add(Layers.convRelu(64 / b.widthDivisor, 1, 1, 1, b.batchNorm))
-                .add(Layers.convRelu(192 / b.widthDivisor, 3, 3, 1, b.batchNorm));
+        s.add(ConvLayers.convRelu(64 / b.widthDivisor, 1, 1, 1, b.batchNorm))
+                .add(ConvLayers.convRelu(192 / b.widthDivisor, 3, 3, 1, b.batchNorm));
         if (b.localResponseNorm) {
             s.add(LocalResponseNorm.block());
         }
@@ -195,9 +195,9 @@ public final class GoogLeNet extends AbstractBlock {
     private static Block courseStem(Builder b) {
         // (B, 1, 28, 28) -> conv 3×3, 1×1, 3×3 (B, 48, 28, 28) -> pool (B, 48, 14, 14)
         return new SequentialBlock()
-                .add(Layers.convRelu(64 / b.widthDivisor, 3, 3, 1, b.batchNorm))
-                .add(Layers.convRelu(64 / b.widthDivisor, 1, 1, 1, b.batchNorm))
-                .add(Layers.convRelu(192 / b.widthDivisor, 3, 3, 1, b.batchNorm))
+                .add(ConvLayers.convRelu(64 / b.widthDivisor, 3, 3, 1, b.batchNorm))
+                .add(ConvLayers.convRelu(64 / b.widthDivisor, 1, 1, 1, b.batchNorm))
+                .add(ConvLayers.convRelu(192 / b.widthDivisor, 3, 3, 1, b.batchNorm))
                 .add(maxPool());
     }
 
@@ -209,11 +209,11 @@ public final class GoogLeNet extends AbstractBlock {
                                 new Shape(5, 5),
                                 new Shape(3, 3))) // (B, 512, 14, 14) -> (B, 512, 4, 4)
                 .add(
-                        Layers.convRelu(
+                        ConvLayers.convRelu(
                                 128 / b.widthDivisor, 1, 1, 1, b.batchNorm)) // -> (B, 128, 4, 4)
                 .add(Blocks.batchFlattenBlock()) // -> (B, 2048)
                 .add(Linear.builder().setUnits(1024 / b.widthDivisor).build())
-                .add(Layers.relu())
+                .add(ConvLayers.relu())
                 .add(Dropout.builder().optRate(0.7f).build())
                 .add(Linear.builder().setUnits(b.classes).build()); // -> (B, classes)
     }

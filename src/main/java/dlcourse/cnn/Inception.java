@@ -66,23 +66,23 @@ public final class Inception {
      */
     public static Block module(Widths w, boolean batchNorm, int bigKernel) {
         return concat(
-                Layers.convRelu(w.c1(), 1, 1, 1, batchNorm),
-                Layers.convRelu(w.c3reduce(), 1, 1, 1, batchNorm)
-                        .add(Layers.convRelu(w.c3(), 3, 3, 1, batchNorm)),
-                Layers.convRelu(w.c5reduce(), 1, 1, 1, batchNorm)
-                        .add(Layers.convRelu(w.c5(), bigKernel, bigKernel, 1, batchNorm)),
+                ConvLayers.convRelu(w.c1(), 1, 1, 1, batchNorm),
+                ConvLayers.convRelu(w.c3reduce(), 1, 1, 1, batchNorm)
+                        .add(ConvLayers.convRelu(w.c3(), 3, 3, 1, batchNorm)),
+                ConvLayers.convRelu(w.c5reduce(), 1, 1, 1, batchNorm)
+                        .add(ConvLayers.convRelu(w.c5(), bigKernel, bigKernel, 1, batchNorm)),
                 poolBranch(w.poolProjection(), batchNorm));
     }
 
     /** Inception v2/v3 (figure 5 of "Rethinking"): the 5×5 branch becomes two stacked 3×3. */
     public static Block factorised(Widths w, boolean batchNorm) {
         return concat(
-                Layers.convRelu(w.c1(), 1, 1, 1, batchNorm),
-                Layers.convRelu(w.c3reduce(), 1, 1, 1, batchNorm)
-                        .add(Layers.convRelu(w.c3(), 3, 3, 1, batchNorm)),
-                Layers.convRelu(w.c5reduce(), 1, 1, 1, batchNorm)
-                        .add(Layers.convRelu(w.c5(), 3, 3, 1, batchNorm))
-                        .add(Layers.convRelu(w.c5(), 3, 3, 1, batchNorm)),
+                ConvLayers.convRelu(w.c1(), 1, 1, 1, batchNorm),
+                ConvLayers.convRelu(w.c3reduce(), 1, 1, 1, batchNorm)
+                        .add(ConvLayers.convRelu(w.c3(), 3, 3, 1, batchNorm)),
+                ConvLayers.convRelu(w.c5reduce(), 1, 1, 1, batchNorm)
+                        .add(ConvLayers.convRelu(w.c5(), 3, 3, 1, batchNorm))
+                        .add(ConvLayers.convRelu(w.c5(), 3, 3, 1, batchNorm)),
                 poolBranch(w.poolProjection(), batchNorm));
     }
 
@@ -93,15 +93,15 @@ public final class Inception {
      */
     public static Block asymmetric(Widths w, int n, boolean batchNorm) {
         return concat(
-                Layers.convRelu(w.c1(), 1, 1, 1, batchNorm),
-                Layers.convRelu(w.c3reduce(), 1, 1, 1, batchNorm)
-                        .add(Layers.convRelu(w.c3reduce(), 1, n, 1, batchNorm))
-                        .add(Layers.convRelu(w.c3(), n, 1, 1, batchNorm)),
-                Layers.convRelu(w.c5reduce(), 1, 1, 1, batchNorm)
-                        .add(Layers.convRelu(w.c5reduce(), 1, n, 1, batchNorm))
-                        .add(Layers.convRelu(w.c5reduce(), n, 1, 1, batchNorm))
-                        .add(Layers.convRelu(w.c5reduce(), 1, n, 1, batchNorm))
-                        .add(Layers.convRelu(w.c5(), n, 1, 1, batchNorm)),
+                ConvLayers.convRelu(w.c1(), 1, 1, 1, batchNorm),
+                ConvLayers.convRelu(w.c3reduce(), 1, 1, 1, batchNorm)
+                        .add(ConvLayers.convRelu(w.c3reduce(), 1, n, 1, batchNorm))
+                        .add(ConvLayers.convRelu(w.c3(), n, 1, 1, batchNorm)),
+                ConvLayers.convRelu(w.c5reduce(), 1, 1, 1, batchNorm)
+                        .add(ConvLayers.convRelu(w.c5reduce(), 1, n, 1, batchNorm))
+                        .add(ConvLayers.convRelu(w.c5reduce(), n, 1, 1, batchNorm))
+                        .add(ConvLayers.convRelu(w.c5reduce(), 1, n, 1, batchNorm))
+                        .add(ConvLayers.convRelu(w.c5(), n, 1, 1, batchNorm)),
                 poolBranch(w.poolProjection(), batchNorm));
     }
 
@@ -135,7 +135,7 @@ public final class Inception {
     private static Block poolBranch(int projection, boolean batchNorm) {
         return new SequentialBlock()
                 .add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(1, 1), new Shape(1, 1)))
-                .add(Layers.convRelu(projection, 1, 1, 1, batchNorm));
+                .add(ConvLayers.convRelu(projection, 1, 1, 1, batchNorm));
     }
 
     /** The branches side by side, outputs concatenated along channels: (B, ΣC, H, W). */

@@ -64,7 +64,7 @@ public final class MobileNetV2 {
         if (expansion != 1) {
             f.add(convBnRelu6(hidden, 1, 1, 1));
         }
-        f.add(convBnRelu6(hidden, 3, stride, hidden)).add(Layers.convBn(out, 1, 1));
+        f.add(convBnRelu6(hidden, 3, stride, hidden)).add(ConvLayers.convBn(out, 1, 1));
         return stride == 1 && in == out ? ResidualBlock.add(f, Blocks.identityBlock()) : f;
     }
 

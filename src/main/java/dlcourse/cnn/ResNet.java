@@ -138,10 +138,10 @@ public final class ResNet {
             }
             SequentialBlock net = new SequentialBlock();
             if (smallStem) { // (B, 1, 28, 28) -> (B, w0, 28, 28)
-                net.add(Layers.convBnRelu(widths[0], 3, 1));
+                net.add(ConvLayers.convBnRelu(widths[0], 3, 1));
             } else { // (B, 3, 224, 224) -> conv 7×7/2 (B, 64, 112, 112) -> pool (B, 64, 56, 56)
                 net.add(
-                        Layers.convBnRelu(widths[0], 7, 2)
+                        ConvLayers.convBnRelu(widths[0], 7, 2)
                                 .add(
                                         Pool.maxPool2dBlock(
                                                 new Shape(3, 3),
@@ -161,7 +161,7 @@ public final class ResNet {
                 net.add(stage);
             }
             if (variant == Variant.PRE_ACTIVATION) {
-                net.add(Layers.bnRelu()); // the last unit's output is not activated yet
+                net.add(ConvLayers.bnRelu()); // the last unit's output is not activated yet
             }
             // (B, C, 7, 7) -> global average pooling (B, C) -> (B, classes)
             return net.add(Pool.globalAvgPool2dBlock())

@@ -46,7 +46,7 @@ public final class ResidualBlock {
 
     /** Figure 36 г: y = (1 − σ(f(x)))·x + σ(f(x))·F(x), f a 1×1 convolution to {@code channels}. */
     public static Block gated(Block f, int channels) {
-        Block gate = Layers.conv(channels, 1, 1, true);
+        Block gate = ConvLayers.conv(channels, 1, 1, true);
         return new ParallelBlock(
                 outputs -> {
                     NDArray x = outputs.get(0).head();
@@ -59,29 +59,30 @@ public final class ResidualBlock {
 
     /** The two 3×3 convolutions of a basic block, post-activation order: conv-BN-ReLU-conv-BN. */
     public static SequentialBlock basicBody(int channels, int stride) {
-        return Layers.convBnRelu(channels, 3, stride).add(Layers.convBn(channels, 3, 1));
+        return ConvLayers.convBnRelu(channels, 3, stride).add(ConvLayers.convBn(channels, 3, 1));
     }
 
     /** Figure 36 д: y = ReLU(F(x) + shortcut(x)), F = conv-BN-ReLU-conv-BN. */
     public static Block original(int channels, int stride, boolean project) {
         return new SequentialBlock()
                 .add(add(basicBody(channels, stride), shortcut(channels, stride, project)))
-                .add(Layers.relu());
+                .add(ConvLayers.relu());
     }
 
     /** The same layers without the shortcut: y = ReLU(F(x)), a block of a plain network. */
     public static Block plainBasic(int channels, int stride) {
-        return new SequentialBlock().add(basicBody(channels, stride)).add(Layers.relu());
+        return new SequentialBlock().add(basicBody(channels, stride)).add(ConvLayers.relu());
     }
 
     /** Figure 36 е: y = shortcut(x) + conv(ReLU(BN(conv(ReLU(BN(x)))))). */
     public static Block preActivation(int channels, int stride, boolean project) {
         SequentialBlock f =
-                Layers.bnRelu()
-                        .add(Layers.conv(channels, 3, stride, false))
-                        .add(Layers.bnRelu())
-                        .add(Layers.conv(channels, 3, 1, false));
-        return add(f, project ? Layers.conv(channels, 1, stride, false) : Blocks.identityBlock());
+                ConvLayers.bnRelu()
+                        .add(ConvLayers.conv(channels, 3, stride, false))
+                        .add(ConvLayers.bnRelu())
+                        .add(ConvLayers.conv(channels, 3, 1, false));
+        return add(
+                f, project ? ConvLayers.conv(channels, 1, stride, false) : Blocks.identityBlock());
     }
 
     /**
@@ -92,16 +93,16 @@ public final class ResidualBlock {
     public static Block bottleneck(
             int channels, int stride, boolean project, boolean withShortcut) {
         SequentialBlock f =
-                Layers.convBnRelu(channels, 1, stride)
-                        .add(Layers.convBnRelu(channels, 3, 1))
-                        .add(Layers.convBn(4 * channels, 1, 1));
+                ConvLayers.convBnRelu(channels, 1, stride)
+                        .add(ConvLayers.convBnRelu(channels, 3, 1))
+                        .add(ConvLayers.convBn(4 * channels, 1, 1));
         Block body = withShortcut ? add(f, shortcut(4 * channels, stride, project)) : f;
-        return new SequentialBlock().add(body).add(Layers.relu());
+        return new SequentialBlock().add(body).add(ConvLayers.relu());
     }
 
     /** Identity, or a 1×1 convolution with batch norm when the shape changes. */
     static Block shortcut(int channels, int stride, boolean project) {
-        return project ? Layers.convBn(channels, 1, stride) : Blocks.identityBlock();
+        return project ? ConvLayers.convBn(channels, 1, stride) : Blocks.identityBlock();
     }
 
     /** Both paths on the same input, outputs added. */

@@ -58,7 +58,7 @@ public final class SqueezeNet {
                                                 .setKernelShape(new Shape(k, k))
                                                 .optStride(new Shape(2, 2))
                                                 .build())
-                                .add(Layers.relu()));
+                                .add(ConvLayers.relu()));
             } else {
                 String[] p = token.split(":");
                 net.add(fire(Integer.parseInt(p[0]), Integer.parseInt(p[1])));
@@ -67,8 +67,8 @@ public final class SqueezeNet {
         // classifier: dropout, 1×1 conv to the classes, ReLU, global average pooling -> (B,
         // classes)
         return net.add(Dropout.builder().optRate(0.5f).build())
-                .add(Layers.conv(classes, 1, 1, true))
-                .add(Layers.relu())
+                .add(ConvLayers.conv(classes, 1, 1, true))
+                .add(ConvLayers.relu())
                 .add(Pool.globalAvgPool2dBlock())
                 .add(Blocks.batchFlattenBlock());
     }
@@ -84,14 +84,14 @@ public final class SqueezeNet {
                                                 1)),
                         List.of(
                                 new SequentialBlock()
-                                        .add(Layers.conv(expand, 1, 1, true))
-                                        .add(Layers.relu()),
+                                        .add(ConvLayers.conv(expand, 1, 1, true))
+                                        .add(ConvLayers.relu()),
                                 new SequentialBlock()
-                                        .add(Layers.conv(expand, 3, 1, true))
-                                        .add(Layers.relu())));
+                                        .add(ConvLayers.conv(expand, 3, 1, true))
+                                        .add(ConvLayers.relu())));
         return new SequentialBlock()
-                .add(Layers.conv(squeeze, 1, 1, true))
-                .add(Layers.relu())
+                .add(ConvLayers.conv(squeeze, 1, 1, true))
+                .add(ConvLayers.relu())
                 .add(expandBoth);
     }
 }

@@ -143,18 +143,18 @@ public final class Vgg {
             for (List<int[]> stage : configuration.stages()) {
                 SequentialBlock s = new SequentialBlock();
                 for (int[] conv : stage) {
-                    s.add(Layers.conv(conv[0] / widthDivisor, conv[1], 1, true));
+                    s.add(ConvLayers.conv(conv[0] / widthDivisor, conv[1], 1, true));
                     if (batchNorm) { // torchvision's vgg*_bn keeps the convolution's bias
                         s.add(BatchNorm.builder().build());
                     }
-                    s.add(Layers.relu());
+                    s.add(ConvLayers.relu());
                 }
                 net.add(s.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2))));
             }
             // -> flatten (B, 25088) -> fc6, fc7 (B, 4096) -> fc8 (B, classes)
             net.add(Blocks.batchFlattenBlock());
             for (int i = 0; i < 2; i++) {
-                net.add(Linear.builder().setUnits(hidden).build()).add(Layers.relu());
+                net.add(Linear.builder().setUnits(hidden).build()).add(ConvLayers.relu());
                 if (dropout > 0) {
                     net.add(Dropout.builder().optRate(dropout).build());
                 }

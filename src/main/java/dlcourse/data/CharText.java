@@ -3,6 +3,7 @@ package dlcourse.data;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.ArrayDataset;
+import dlcourse.core.CourseHome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -52,7 +53,7 @@ public final class CharText {
     /** Genesis, King James Version (public domain). */
     public static CharText genesis() {
         try {
-            return new CharText(Files.readString(CourseData.path("genesis-kjv.txt")));
+            return new CharText(Files.readString(CourseHome.path("genesis-kjv.txt")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -17,6 +17,7 @@ import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.SequenceSampler;
 import ai.djl.translate.Pipeline;
 import ai.djl.translate.TranslateException;
+import dlcourse.core.CourseHome;
 import dlcourse.core.Profile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -236,7 +237,7 @@ public final class FashionMnistData {
     }
 
     private static Path root() {
-        return CourseData.path("fashion-mnist");
+        return CourseHome.path("fashion-mnist");
     }
 
     /**

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.ArrayDataset;
+import dlcourse.core.CourseHome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -76,7 +77,7 @@ public final class TimeSeries {
 
     private static List<String[]> csv(String file) {
         try {
-            List<String> lines = Files.readAllLines(CourseData.path(file));
+            List<String> lines = Files.readAllLines(CourseHome.path(file));
             List<String[]> rows = new ArrayList<>();
             for (String line : lines.subList(1, lines.size())) {
                 if (!line.isBlank()) {

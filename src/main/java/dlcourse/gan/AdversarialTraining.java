@@ -35,8 +35,8 @@ import tech.tablesaw.api.Table;
 /**
  * The adversarial game of the lecture (figure 47), trained the way the lecture states it: k steps
  * of the discriminator, then one step of the generator, each time holding the opponent fixed. One
- * loop serves GAN, DCGAN, conditional GAN and InfoGAN: a {@link Variant} adds its codes, conditions
- * and terms.
+ * loop serves GAN, DCGAN, conditional GAN and InfoGAN: a {@link GanVariant} adds its codes,
+ * conditions and terms.
  *
  * <pre>{@code
  * try (var gan = AdversarialTraining.of(Dcgan.courseSized().build()).discriminatorSteps(1).start()) {

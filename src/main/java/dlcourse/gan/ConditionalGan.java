@@ -16,7 +16,7 @@ import java.util.List;
  * <p>To generate a requested class, pass its one-hot vector as the code: {@code
  * training.generate(z, new NDList(ConditionalGan.oneHot(classes, 10)))}.
  */
-public final class ConditionalGan implements Variant {
+public final class ConditionalGan implements GanVariant {
 
     private final int classes;
 

@@ -3,11 +3,13 @@ package dlcourse.gan;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.initializer.NormalInitializer;
+import dlcourse.nn.TransposedConv2d;
 
 /**
  * DCGAN: Radford, Metz, Chintala, "Unsupervised Representation Learning with Deep Convolutional
@@ -75,7 +77,7 @@ public final class Dcgan {
                     discriminator(width),
                     latentDim,
                     new Shape(channels, 28, 28),
-                    Variant.PLAIN);
+                    GanVariant.PLAIN);
         }
     }
 
@@ -83,8 +85,8 @@ public final class Dcgan {
     public static Block generator(int width, int channels) {
         SequentialBlock g =
                 new SequentialBlock()
-                        .add(Layers.concatVectors()) // (B, Z)
-                        .add(Layers.asImage()) // (B, Z, 1, 1)
+                        .add(GanBlocks.concatVectors()) // (B, Z)
+                        .add(GanBlocks.asImage()) // (B, Z, 1, 1)
                         .add(TransposedConv2d.withoutBias(2 * width, 7, 1, 0)) // (B, 2w, 7, 7)
                         .add(BatchNorm.builder().build())
                         .add(Activation::relu)
@@ -106,14 +108,14 @@ public final class Dcgan {
                                         .setKernelShape(new Shape(7, 7))
                                         .setFilters(1)
                                         .build()) // (B, 1, 1, 1)
-                        .add(Layers.flatten()); // (B, 1)
+                        .add(Blocks.batchFlattenBlock()); // (B, 1)
         return paperInit(d);
     }
 
     /** D's convolutional body, shared with InfoGAN's Q head: (B, C, 28, 28) → (B, 2w, 7, 7). */
     static SequentialBlock body(int width) {
         return new SequentialBlock()
-                .add(Layers.withConditionPlanes()) // (B, C[+K], 28, 28)
+                .add(GanBlocks.withConditionPlanes()) // (B, C[+K], 28, 28)
                 .add(conv(width, true)) // (B, w, 14, 14), no BN on D's input
                 .add(leaky())
                 .add(conv(2 * width, false)) // (B, 2w, 7, 7)

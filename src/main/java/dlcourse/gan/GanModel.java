@@ -14,4 +14,4 @@ public record GanModel(
         Block discriminator,
         int latentDim,
         Shape imageShape,
-        Variant variant) {}
+        GanVariant variant) {}

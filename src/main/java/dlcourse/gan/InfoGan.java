@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
@@ -29,7 +30,7 @@ import java.util.List;
  * step: the term −λ·L_I is added to both losses. On MNIST the paper found the categorical code
  * aligned with digit classes (≈5 % error) and the continuous ones with width and slant.
  */
-public final class InfoGan implements Variant {
+public final class InfoGan implements GanVariant {
 
     private final int categories;
     private final int continuous;
@@ -80,7 +81,7 @@ public final class InfoGan implements Variant {
                                         .setKernelShape(new Shape(7, 7))
                                         .setFilters(1)
                                         .build()) // (B, 1, 1, 1)
-                        .add(Layers.flatten()); // (B, 1)
+                        .add(Blocks.batchFlattenBlock()); // (B, 1)
         Block qHead =
                 new SequentialBlock()
                         .add(
@@ -96,7 +97,7 @@ public final class InfoGan implements Variant {
                                         .setKernelShape(new Shape(1, 1))
                                         .setFilters(qOutputs)
                                         .build())
-                        .add(Layers.flatten()); // (B, K + L)
+                        .add(Blocks.batchFlattenBlock()); // (B, K + L)
         Block heads =
                 new ParallelBlock(
                         outs -> {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
@@ -57,7 +58,7 @@ public final class MlpGan {
             Shape shape = dataShape;
             SequentialBlock g =
                     new SequentialBlock()
-                            .add(Layers.concatVectors()) // (B, Z)
+                            .add(GanBlocks.concatVectors()) // (B, Z)
                             .add(Linear.builder().setUnits(hidden).build())
                             .add(Activation::relu) // (B, h)
                             .add(Linear.builder().setUnits(2L * hidden).build())
@@ -72,13 +73,13 @@ public final class MlpGan {
                             "reshape"));
             Block d =
                     new SequentialBlock()
-                            .add(Layers.flatten()) // (B, data)
+                            .add(Blocks.batchFlattenBlock()) // (B, data)
                             .add(Linear.builder().setUnits(2L * hidden).build())
                             .add(Dcgan.leaky())
                             .add(Linear.builder().setUnits(hidden).build())
                             .add(Dcgan.leaky())
                             .add(Linear.builder().setUnits(1).build()); // (B, 1) logit
-            return new GanModel("mlp-gan", g, d, latentDim, dataShape, Variant.PLAIN);
+            return new GanModel("mlp-gan", g, d, latentDim, dataShape, GanVariant.PLAIN);
         }
     }
 }

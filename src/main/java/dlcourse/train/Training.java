@@ -18,9 +18,9 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
+import dlcourse.core.CourseHome;
 import dlcourse.core.Devices;
 import dlcourse.core.Profile;
-import dlcourse.data.CourseData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -428,7 +428,7 @@ public final class Training {
                     cfg.checkpoint == null
                             ? null
                             : new Checkpoint(
-                                    CourseData.checkpoints().resolve(cfg.checkpoint),
+                                    CourseHome.checkpoints().resolve(cfg.checkpoint),
                                     fingerprint());
             int done = checkpoint == null ? 0 : Math.min(checkpoint.completedEpochs(), cfg.epochs);
             saved = done;

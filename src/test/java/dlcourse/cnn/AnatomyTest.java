@@ -26,7 +26,7 @@ class AnatomyTest {
     private static Block stack(int convs, int kernel, int channels) {
         SequentialBlock s = new SequentialBlock();
         for (int i = 0; i < convs; i++) {
-            s.add(Layers.conv(channels, kernel, 1, false));
+            s.add(ConvLayers.conv(channels, kernel, 1, false));
         }
         return s;
     }

@@ -61,11 +61,11 @@ class ResidualBlockTest {
 
     @Test
     void residualBlockWithZeroLayersIsTheIdentity() {
-        Block b = initialised(ResidualBlock.residual(Layers.conv(4, 3, 1, true)));
+        Block b = initialised(ResidualBlock.residual(ConvLayers.conv(4, 3, 1, true)));
         zeroLast(b, "weight");
         assertArrayEquals(x.toFloatArray(), forward(b, x).toFloatArray(), 0f);
         // while the plain block with the same zero layer outputs zeros
-        Block p = initialised(ResidualBlock.plain(Layers.conv(4, 3, 1, true)));
+        Block p = initialised(ResidualBlock.plain(ConvLayers.conv(4, 3, 1, true)));
         zeroLast(p, "weight");
         assertEquals(0f, forward(p, x).abs().max().getFloat());
     }
@@ -73,7 +73,7 @@ class ResidualBlockTest {
     /** ∂y/∂x = 1 + ∂F/∂x: with F ≡ 0 the gradient of Σy passes unchanged, all ones. */
     @Test
     void gradientThroughAResidualBlockWithZeroLayersIsOne() {
-        Block b = initialised(ResidualBlock.residual(Layers.conv(4, 3, 1, true)));
+        Block b = initialised(ResidualBlock.residual(ConvLayers.conv(4, 3, 1, true)));
         zeroLast(b, "weight");
         NDArray in = x.duplicate();
         in.setRequiresGradient(true);

@@ -14,7 +14,7 @@ import dlcourse.cnn.MobileNetV2;
 import dlcourse.cnn.ResNet;
 import dlcourse.cnn.SqueezeNet;
 import dlcourse.cnn.Vgg;
-import dlcourse.gan.TransposedConv2d;
+import dlcourse.nn.TransposedConv2d;
 import dlcourse.rnn.Recurrent;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;

@@ -14,6 +14,7 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.translate.Pipeline;
+import dlcourse.core.CourseHome;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,7 +145,7 @@ class FashionMnistDataTest {
                         "-cp",
                         System.getProperty("java.class.path"),
                         "-Dai.djl.offline=true",
-                        "-Ddlcourse.home=" + CourseData.home(),
+                        "-Ddlcourse.home=" + CourseHome.home(),
                         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                         "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=off",
                         FirstLoad.class.getName());

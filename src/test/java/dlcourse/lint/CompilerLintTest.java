@@ -7,7 +7,7 @@ import ai.djl.util.JsonUtils;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.sun.source.util.Plugin;
-import dlcourse.data.CourseData;
+import dlcourse.core.CourseHome;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -82,7 +82,7 @@ class CompilerLintTest {
     @Test
     void libraryHasNoBoxedEquality(@TempDir Path out) throws IOException {
         List<Path> sources;
-        try (Stream<Path> files = Files.walk(CourseData.home().resolve("src"))) {
+        try (Stream<Path> files = Files.walk(CourseHome.home().resolve("src"))) {
             sources =
                     files.filter(p -> p.toString().endsWith(".java")).collect(Collectors.toList());
         }
@@ -91,7 +91,7 @@ class CompilerLintTest {
     }
 
     static Stream<Path> notebooks() throws IOException {
-        Path home = CourseData.home();
+        Path home = CourseHome.home();
         try (Stream<Path> course = Files.list(home.resolve("notebooks"));
                 Stream<Path> homework = Files.walk(home.resolve("assignments/source"))) {
             return Stream.concat(course, homework)
@@ -108,7 +108,7 @@ class CompilerLintTest {
         assertEquals(
                 List.of(),
                 lint(codeCells(notebook)),
-                CourseData.home().relativize(notebook).toString());
+                CourseHome.home().relativize(notebook).toString());
     }
 
     /** The lint itself: what it must reject and what it must leave alone, in both compilers. */

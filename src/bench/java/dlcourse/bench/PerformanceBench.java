@@ -57,7 +57,7 @@ import tech.tablesaw.api.Table;
  * </ol>
  *
  * <pre>
- * mvn -q -B exec:java -Dexec.mainClass=dlcourse.bench.PerformanceBench -Dexec.classpathScope=runtime \
+ * mvn -q -B test-compile exec:java -Dexec.mainClass=dlcourse.bench.PerformanceBench \
  *     [-Dexec.args="roofline overhead memory"]
  * </pre>
  *

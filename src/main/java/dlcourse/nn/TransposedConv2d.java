@@ -1,4 +1,4 @@
-package dlcourse.gan;
+package dlcourse.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

@@ -8,9 +8,9 @@ import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 
 /** Small parameter-free blocks the GAN architectures share. */
-final class Layers {
+final class GanBlocks {
 
-    private Layers() {}
+    private GanBlocks() {}
 
     /** (z, c1, c2 …) each (B, ·) → (B, Σ): the generator's input vector. */
     static Block concatVectors() {
@@ -55,12 +55,5 @@ final class Layers {
                     return new NDList(NDArrays.concat(new NDList(x, planes), 1));
                 },
                 "condition-planes");
-    }
-
-    /** (B, …) → (B, rest). */
-    static Block flatten() {
-        return new LambdaBlock(
-                list -> new NDList(list.head().reshape(list.head().getShape().get(0), -1)),
-                "flatten");
     }
 }

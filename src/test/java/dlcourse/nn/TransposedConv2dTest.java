@@ -1,4 +1,4 @@
-package dlcourse.gan;
+package dlcourse.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

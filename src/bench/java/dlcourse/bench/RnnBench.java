@@ -9,7 +9,7 @@ import dlcourse.core.Profile;
 import dlcourse.core.Seeds;
 import dlcourse.data.LongDependency;
 import dlcourse.data.TimeSeries;
-import dlcourse.rnn.Forecasting;
+import dlcourse.forecast.Forecasting;
 import dlcourse.rnn.Recurrent;
 import dlcourse.rnn.WindowModel;
 import dlcourse.train.Training;
@@ -21,7 +21,7 @@ import java.util.Locale;
  * RNN on the long-dependency task, mean over seeds. Sizes follow DL_PROFILE.
  *
  * <pre>
- * DL_PROFILE=full mvn -q -B exec:java -Dexec.mainClass=dlcourse.bench.RnnBench -Dexec.classpathScope=runtime
+ * DL_PROFILE=full mvn -q -B test-compile exec:java -Dexec.mainClass=dlcourse.bench.RnnBench
  * </pre>
  *
  * Optional arguments: {@code forecast} or {@code memory} to run one part.

@@ -8,9 +8,9 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 
 /** The few layer recipes the architectures share: convolutions with or without batch norm. */
-final class Layers {
+final class ConvLayers {
 
-    private Layers() {}
+    private ConvLayers() {}
 
     /** A k×k convolution, "same" padding for stride 1. */
     static Conv2d conv(int filters, int kernel, int stride, boolean bias) {

@@ -1,6 +1,6 @@
-package dlcourse.core;
+package dlcourse.plot;
 
-import dlcourse.plot.PlotlyJson;
+import dlcourse.core.Tables;
 import java.io.PrintStream;
 import org.dflib.jjava.jupyter.Extension;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;

@@ -30,7 +30,7 @@ import java.util.Locale;
  * Sample grids go to build/gan/*.png.
  *
  * <pre>
- * DL_PROFILE=laptop mvn -q -B exec:java -Dexec.mainClass=dlcourse.bench.GanBench -Dexec.classpathScope=runtime
+ * DL_PROFILE=laptop mvn -q -B test-compile exec:java -Dexec.mainClass=dlcourse.bench.GanBench
  * </pre>
  */
 public final class GanBench {

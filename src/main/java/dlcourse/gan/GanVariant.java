@@ -16,10 +16,10 @@ import java.util.List;
  *   <li>an extra term added to both objectives (InfoGAN: −λ·L_I, the mutual-information bound).
  * </ul>
  */
-public interface Variant {
+public interface GanVariant {
 
     /** The plain GAN: G(z), D(x), no extra term. */
-    Variant PLAIN = new Variant() {};
+    GanVariant PLAIN = new GanVariant() {};
 
     /** Shapes (without batch) of the codes G receives after z. */
     default List<Shape> codeShapes() {

@@ -1,4 +1,4 @@
-package dlcourse.data;
+package dlcourse.core;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,9 +9,9 @@ import java.nio.file.Paths;
  * {@code dlcourse.home} (the kernel spec sets it), else {@code DL_COURSE_HOME}, else the nearest
  * folder above the working directory that holds {@code data/README.md}.
  */
-public final class CourseData {
+public final class CourseHome {
 
-    private CourseData() {}
+    private CourseHome() {}
 
     public static Path home() {
         String configured = System.getProperty("dlcourse.home", System.getenv("DL_COURSE_HOME"));

@@ -17,7 +17,7 @@ import java.util.Locale;
  * error per epoch.
  *
  * <pre>
- * mvn -q -B exec:java -Dexec.mainClass=dlcourse.bench.DegradationBench -Dexec.classpathScope=runtime \
+ * mvn -q -B test-compile exec:java -Dexec.mainClass=dlcourse.bench.DegradationBench \
  *     -Dexec.args="8 32" -Ddeg.epochs=4 -Ddeg.train=10000
  * </pre>
  */

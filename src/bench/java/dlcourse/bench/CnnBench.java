@@ -20,7 +20,7 @@ import java.util.Locale;
  * Fashion-MNIST test accuracy of the course-sized VGG-11, GoogLeNet and ResNet-18 (docs/cnn.md).
  *
  * <pre>
- * DL_PROFILE=full mvn -q -B exec:java -Dexec.mainClass=dlcourse.bench.CnnBench -Dexec.classpathScope=runtime \
+ * DL_PROFILE=full mvn -q -B test-compile exec:java -Dexec.mainClass=dlcourse.bench.CnnBench \
  *     -Dexec.args="vgg googlenet resnet18" -Dcnn.epochs=3 -Dcnn.train=60000
  * </pre>
  *

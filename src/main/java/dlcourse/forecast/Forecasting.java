@@ -1,4 +1,4 @@
-package dlcourse.rnn;
+package dlcourse.forecast;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
