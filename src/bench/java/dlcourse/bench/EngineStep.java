@@ -6,14 +6,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import dlcourse.core.Devices;
-import dlcourse.train.OptimizerState;
+import dlcourse.train.FitOptimizer;
 
 /**
  * The training step alone: forward, loss, backward and the Adam update on one batch that is already
@@ -38,12 +35,8 @@ final class EngineStep {
             NDList ys = y.toDevice(data.getDevice(), true);
             xs.attach(data);
             ys.attach(data);
-            Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-4f)).build();
-            DefaultTrainingConfig config =
-                    new DefaultTrainingConfig(loss)
-                            .optOptimizer(adam)
-                            .optDevices(new ai.djl.Device[] {data.getDevice()});
-            try (Trainer trainer = model.newTrainer(config)) {
+            try (FitOptimizer adam = FitOptimizer.adam(1e-4f);
+                    Trainer trainer = model.newTrainer(adam.config(loss, data.getDevice()))) {
                 trainer.initialize(new Shape(1).addAll(exampleShape));
                 long start = 0;
                 for (int i = 0; i < warmUp + steps; i++) {
@@ -54,8 +47,6 @@ final class EngineStep {
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 return steps * xs.head().getShape().get(0) / seconds;
-            } finally {
-                OptimizerState.release(adam);
             }
         }
     }

@@ -9,17 +9,14 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import dlcourse.core.Devices;
+import dlcourse.train.FitOptimizer;
 import dlcourse.train.Interruptible;
-import dlcourse.train.OptimizerState;
 import dlcourse.train.ProgressView;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -68,8 +65,8 @@ public final class AdversarialTraining implements AutoCloseable {
     private final boolean pixels;
     private final Model generatorModel;
     private final Model discriminatorModel;
-    private final DefaultTrainingConfig generatorConfig;
-    private final DefaultTrainingConfig discriminatorConfig;
+    private final FitOptimizer generatorAdam;
+    private final FitOptimizer discriminatorAdam;
     private final Trainer generator;
     private final Trainer discriminator;
     private final Table history;
@@ -105,10 +102,10 @@ public final class AdversarialTraining implements AutoCloseable {
         generatorModel.setBlock(gan.generator());
         discriminatorModel = Model.newInstance(gan.name() + "-D", device);
         discriminatorModel.setBlock(gan.discriminator());
-        generatorConfig = config(b.generatorLr, b.beta1, device);
-        discriminatorConfig = config(b.discriminatorLr, b.beta1, device);
-        generator = generatorModel.newTrainer(generatorConfig);
-        discriminator = discriminatorModel.newTrainer(discriminatorConfig);
+        generatorAdam = FitOptimizer.adam(b.generatorLr, b.beta1);
+        discriminatorAdam = FitOptimizer.adam(b.discriminatorLr, b.beta1);
+        generator = generatorModel.newTrainer(generatorAdam.config(BCE, device));
+        discriminator = discriminatorModel.newTrainer(discriminatorAdam.config(BCE, device));
         List<Shape> gIn = new ArrayList<>(List.of(new Shape(1, gan.latentDim())));
         gan.variant().codeShapes().forEach(s -> gIn.add(new Shape(1).addAll(s)));
         generator.initialize(gIn.toArray(Shape[]::new));
@@ -129,12 +126,6 @@ public final class AdversarialTraining implements AutoCloseable {
                         DoubleColumn.create("extra"),
                         DoubleColumn.create("seconds"));
         LIVE.put(gan.name(), this);
-    }
-
-    private static DefaultTrainingConfig config(float lr, float beta1, Device device) {
-        Optimizer adam =
-                Optimizer.adam().optLearningRateTracker(Tracker.fixed(lr)).optBeta1(beta1).build();
-        return new DefaultTrainingConfig(BCE).optOptimizer(adam).optDevices(new Device[] {device});
     }
 
     public static Builder of(GanModel gan) {
@@ -547,9 +538,8 @@ public final class AdversarialTraining implements AutoCloseable {
         LIVE.remove(gan.name(), this);
         generator.close();
         discriminator.close();
-        OptimizerState.release(
-                generatorConfig.getOptimizer()); // DJL would never free it (see OptimizerState)
-        OptimizerState.release(discriminatorConfig.getOptimizer());
+        generatorAdam.close();
+        discriminatorAdam.close();
         generatorModel.close();
         discriminatorModel.close();
     }

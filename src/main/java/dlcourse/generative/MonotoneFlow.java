@@ -8,15 +8,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import ai.djl.util.PairList;
+import dlcourse.train.FitOptimizer;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
@@ -161,11 +159,10 @@ public final class MonotoneFlow extends AbstractBlock {
         Model model = Model.newInstance("flow");
         model.setBlock(flow);
         Table history = Table.create("flow", IntColumn.create("step"), DoubleColumn.create("nll"));
-        Optimizer adam =
-                Optimizer.adam().optLearningRateTracker(Tracker.fixed(learningRate)).build();
-        try (Trainer trainer =
+        try (FitOptimizer adam = FitOptimizer.adam(learningRate);
+                Trainer trainer =
                         model.newTrainer(
-                                new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(adam));
+                                adam.config(Loss.l2Loss(), model.getNDManager().getDevice()));
                 NDManager m = model.getNDManager().newSubManager()) {
             trainer.initialize(new Shape(1, 1));
             NDArray x = m.create(data).reshape(data.length, 1).sub(mean).div(std);

@@ -7,14 +7,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import dlcourse.core.ModelSummary;
+import dlcourse.train.FitOptimizer;
 import java.util.Locale;
 
 /**
@@ -232,12 +230,8 @@ public final class Checks {
             String what) {
         try (Model model = Model.newInstance("check", x.getDevice())) {
             model.setBlock(net);
-            Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(lr)).build();
-            try (Trainer trainer =
-                    model.newTrainer(
-                            new DefaultTrainingConfig(loss)
-                                    .optOptimizer(adam)
-                                    .optDevices(new ai.djl.Device[] {x.getDevice()}))) {
+            try (FitOptimizer adam = FitOptimizer.adam(lr);
+                    Trainer trainer = model.newTrainer(adam.config(loss, x.getDevice()))) {
                 trainer.initialize(x.getShape());
                 float first = Float.NaN;
                 float last = Float.NaN;

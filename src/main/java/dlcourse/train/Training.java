@@ -9,14 +9,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import dlcourse.core.CourseHome;
 import dlcourse.core.Devices;
@@ -317,7 +315,6 @@ public final class Training {
         private final ProgressView view;
         private final String unit;
         private Model model;
-        private Optimizer optimizer;
         private Checkpoint checkpoint;
 
         /** Read by the cell's thread when it is interrupted. */
@@ -354,29 +351,25 @@ public final class Training {
          * survive a stop.
          */
         Result execute() {
-            optimizer =
+            try (FitOptimizer optimizer =
                     cfg.optimizer != null
-                            ? cfg.optimizer
-                            : Optimizer.adam()
-                                    .optLearningRateTracker(Tracker.fixed(cfg.learningRate))
-                                    .build();
-            DefaultTrainingConfig config =
-                    new DefaultTrainingConfig(cfg.loss).optOptimizer(optimizer);
-            try {
+                            ? FitOptimizer.of(cfg.optimizer)
+                            : FitOptimizer.adam(cfg.learningRate)) {
                 boolean continuing = hasWeights(cfg.net);
                 model =
                         modelFor(
                                 cfg.name,
                                 cfg.net,
                                 cfg.device != null ? cfg.device : Devices.best());
-                config.optDevices(new Device[] {model.getNDManager().getDevice()});
                 Shape input = new Shape(1).addAll(cfg.inputShape);
                 cfg.net.initialize(
                         model.getNDManager(), model.getDataType(), input); // keeps weights it has
                 clearGradients(cfg.net);
-                int done = resume(continuing); // before the trainer, which caches the weights it
-                // starts with
-                try (Trainer trainer = model.newTrainer(config)) {
+                // before the trainer, which caches the weights it starts with
+                int done = resume(continuing);
+                try (Trainer trainer =
+                        model.newTrainer(
+                                optimizer.config(cfg.loss, model.getNDManager().getDevice()))) {
                     trainer.initialize(input);
                     try {
                         for (epoch = done + 1; epoch <= cfg.epochs; epoch++) {
@@ -414,8 +407,6 @@ public final class Training {
                         model,
                         history,
                         gradientNorms.stream().mapToDouble(Double::doubleValue).toArray());
-            } finally {
-                OptimizerState.release(optimizer); // DJL would never free it (see OptimizerState)
             }
         }
 

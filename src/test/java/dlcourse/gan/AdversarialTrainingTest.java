@@ -14,6 +14,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import dlcourse.core.Seeds;
+import dlcourse.train.FitOptimizer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -162,7 +163,9 @@ class AdversarialTrainingTest {
                     before,
                     dlcourse.train.Memory.liveResources(models),
                     "tensors left in the models' manager");
+            assertEquals(2, FitOptimizer.open(), "a game holds one optimizer per player");
         }
+        assertEquals(0, FitOptimizer.open(), "the closed game left an optimizer open");
     }
 
     /**

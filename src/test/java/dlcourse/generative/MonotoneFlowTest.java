@@ -84,6 +84,7 @@ class MonotoneFlowTest {
             double start = -f.history().doubleColumn("nll").get(0);
             assertTrue(ll >= start - 1e-6, "the fit does not get worse than its start");
         }
+        assertEquals(0, dlcourse.train.FitOptimizer.open(), "the fit left its optimizer open");
     }
 
     /**

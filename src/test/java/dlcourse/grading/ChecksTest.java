@@ -15,6 +15,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.loss.Loss;
 import dlcourse.core.Seeds;
+import dlcourse.train.FitOptimizer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import org.junit.jupiter.api.Test;
@@ -147,6 +148,7 @@ class ChecksTest {
                             () -> Checks.trainable(mlp(16), x, y, loss, 10, 0f, 0.9, "mlp"));
             assertTrue(f.getMessage().contains("не обучается"), f.getMessage());
         }
+        assertEquals(0, FitOptimizer.open(), "a check, passed or failed, left its optimizer open");
     }
 
     @Test

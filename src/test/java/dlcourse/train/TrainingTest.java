@@ -266,8 +266,9 @@ class TrainingTest {
         Optimizer adam = Optimizer.adam().build();
         Block net = perceptron();
         try (Training.Result r = setup("adam-state", 1).optimizer(adam).fit(train, null)) {
-            assertEquals(0, OptimizerState.release(adam), "the fit left Adam's state behind");
+            assertEquals(0, FitOptimizer.release(adam), "the fit left Adam's state behind");
         }
+        assertEquals(0, FitOptimizer.open(), "a fit left its optimizer open");
         // the same optimizer used directly through a DJL trainer keeps its state until released
         try (Model model = Model.newInstance("direct")) {
             model.setBlock(net);
@@ -283,8 +284,7 @@ class TrainingTest {
                 }
                 t.step();
                 int weights = net.getParameters().size();
-                assertEquals(
-                        2 * weights, OptimizerState.release(adam), "two moments per parameter");
+                assertEquals(2 * weights, FitOptimizer.release(adam), "two moments per parameter");
             } catch (java.io.IOException | ai.djl.translate.TranslateException e) {
                 throw new IllegalStateException(e);
             }
