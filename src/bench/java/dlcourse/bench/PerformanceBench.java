@@ -31,6 +31,7 @@ import dlcourse.gan.Dcgan;
 import dlcourse.gan.GanModel;
 import dlcourse.rnn.CharLanguageModel;
 import dlcourse.rnn.Recurrent;
+import dlcourse.train.Memory;
 import dlcourse.train.Training;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -453,16 +454,16 @@ public final class PerformanceBench {
         Seeds.fix(0);
         RandomAccessDataset train = FashionMnistData.load(Dataset.Usage.TRAIN, 128, 6_000, 0, true);
         RandomAccessDataset test = FashionMnistData.load(Dataset.Usage.TEST, 256, 1_000, 0, false);
+        Memory.PerEpoch memory = Memory.perEpoch();
         try (Training.Result r =
                 Training.of(AlexNet.courseSized().build(), new Shape(1, 28, 28))
                         .name("memory")
                         .epochs(epochs)
                         .quiet()
+                        .onEpoch(memory)
                         .fit(train, test)) {
-            Table h = r.history();
-            System.out.println(
-                    h.selectColumns("epoch", "rss_mib", "heap_mib", "open_tensors", "seconds")
-                            .printAll());
+            Table h = memory.table().addColumns(r.history().doubleColumn("seconds").copy());
+            System.out.println(h.printAll());
             System.out.printf(
                     Locale.ROOT,
                     "growth per epoch over epochs 3-%d: resident %+.2f MiB, heap %+.2f MiB,"

@@ -1,5 +1,6 @@
 package dlcourse.train;
 
+import ai.djl.Model;
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
@@ -7,6 +8,9 @@ import java.lang.management.ManagementFactory;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.Table;
 
 /**
  * Memory a training run holds: the process's resident memory (Java heap + native tensors, from
@@ -18,6 +22,39 @@ public final class Memory {
     private static final Path STATUS = Path.of("/proc/self/status");
 
     private Memory() {}
+
+    /**
+     * A log of the memory a fit holds after each epoch ({@code Training.of(…).onEpoch(log)}):
+     * columns epoch, rss_mib, heap_mib (after a full collection, so tens of milliseconds per epoch)
+     * and open_tensors (under the model's manager). For benchmarks and tests; a student's fit does
+     * not pay for it.
+     */
+    public static PerEpoch perEpoch() {
+        return new PerEpoch();
+    }
+
+    /** The log {@link #perEpoch} returns. */
+    public static final class PerEpoch implements Training.EpochListener {
+        private final Table table =
+                Table.create(
+                        "memory",
+                        IntColumn.create("epoch"),
+                        DoubleColumn.create("rss_mib"),
+                        DoubleColumn.create("heap_mib"),
+                        IntColumn.create("open_tensors"));
+
+        @Override
+        public void epochEnded(int epoch, Table history, Model model) {
+            table.intColumn("epoch").append(epoch);
+            table.doubleColumn("rss_mib").append(residentMiB());
+            table.doubleColumn("heap_mib").append(heapAfterCollectionMiB());
+            table.intColumn("open_tensors").append(liveResources(model.getNDManager()));
+        }
+
+        public Table table() {
+            return table;
+        }
+    }
 
     /** Resident set size in MiB, or NaN where /proc is not available. */
     public static double residentMiB() {

@@ -13,12 +13,15 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.dataset.Sampler;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
 import dlcourse.core.CourseHome;
 import dlcourse.core.Devices;
 import dlcourse.core.Profile;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,11 +41,10 @@ import tech.tablesaw.api.Table;
  * }</pre>
  *
  * <p>Per epoch it keeps a row of history in a tablesaw {@link Table} (losses, accuracies, seconds,
- * images per second, resident memory, Java heap after collection, tensors left open), shows live
- * progress, evaluates on the test set, stops with {@link LossNotFiniteException} when the loss
- * diverges, and, when given a checkpoint name, saves the run so that a crashed kernel resumes where
- * it stopped. Each batch's tensors are freed with the batch, so native memory stays flat across
- * epochs.
+ * images per second; more from {@link Builder#onEpoch} listeners), shows live progress, evaluates
+ * on the test set, stops with {@link LossNotFiniteException} when the loss diverges, and, when
+ * given a checkpoint name, saves the run so that a crashed kernel resumes where it stopped. Each
+ * batch's tensors are freed with the batch, so native memory stays flat across epochs.
  *
  * <p>Accuracy is computed when the first output holds class scores on its last axis for every
  * label: (N, classes) against (N), or per time step (B, T, V) against (B, T) for a language model,
@@ -77,6 +79,13 @@ public final class Training {
      * were clipped, every step's global gradient norm before clipping (else empty; after resuming
      * from a checkpoint, only the steps of this fit — the history keeps every epoch's maximum).
      */
+    /** What a fit calls after each epoch ({@link Builder#onEpoch}). */
+    @FunctionalInterface
+    public interface EpochListener {
+        /** On the training thread, after epoch {@code epoch}'s row was added to {@code history}. */
+        void epochEnded(int epoch, Table history, Model model);
+    }
+
     public record Result(Model model, Table history, double[] gradientNorms)
             implements AutoCloseable {
 
@@ -134,10 +143,20 @@ public final class Training {
         private String checkpoint;
         private boolean quiet;
         private double clipNorm = Double.NaN;
+        private final List<EpochListener> listeners = new ArrayList<>();
 
         private Builder(Block net, Shape inputShape) {
             this.net = net;
             this.inputShape = inputShape;
+        }
+
+        /**
+         * Calls {@code listener} on the training thread after every epoch, once the epoch's row of
+         * history is written (e.g. {@link Memory#perEpoch}, which benchmarks and tests use).
+         */
+        public Builder onEpoch(EpochListener listener) {
+            listeners.add(listener);
+            return this;
         }
 
         /** A name for progress, history and the model (default "model"). */
@@ -272,6 +291,63 @@ public final class Training {
     }
 
     /** True when the network holds weights from an earlier fit in this kernel (not freed since). */
+    /** The batch size a data set was built with (DJL keeps its sampler protected). */
+    static int batchSize(RandomAccessDataset data) {
+        try {
+            Field f = RandomAccessDataset.class.getDeclaredField("sampler");
+            f.setAccessible(true);
+            return ((Sampler) f.get(data)).getBatchSize();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException(
+                    "DJL's RandomAccessDataset changed: update Training.batchSize", e);
+        }
+    }
+
+    /**
+     * An object's settings as text, e.g. {@code Adam(learningRateTracker=FixedTracker(value=0.01),
+     * beta1=0.9, …)}: its fields of plain values (numbers, text, flags, enums) and, one level down,
+     * its trackers; the state it builds while training (maps, tensors, update counters) is left
+     * out, so the same settings give the same text before and after a fit.
+     */
+    static String settings(Object o) {
+        return settings(o, 2);
+    }
+
+    private static String settings(Object o, int depth) {
+        Class<?> type = o.getClass();
+        List<String> parts = new ArrayList<>();
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (Modifier.isStatic(f.getModifiers())
+                        || f.getName().contains("NumUpdate")
+                        || f.getName().equals("numUpdate")) {
+                    continue;
+                }
+                Object value;
+                try {
+                    f.setAccessible(true);
+                    value = f.get(o);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    continue; // not readable: not part of what the fingerprint can compare
+                }
+                if (value == null
+                        || value instanceof Number
+                        || value instanceof CharSequence
+                        || value instanceof Boolean
+                        || value instanceof Enum<?>) {
+                    parts.add(f.getName() + "=" + value);
+                } else if (depth > 1
+                        && value.getClass()
+                                .getPackageName()
+                                .startsWith("ai.djl.training.tracker")) {
+                    parts.add(f.getName() + "=" + settings(value, depth - 1));
+                }
+            }
+        }
+        String name = type.isAnonymousClass() ? type.getName() : type.getSimpleName();
+        return name + "(" + String.join(", ", parts) + ")";
+    }
+
     private static boolean hasWeights(Block net) {
         return net.getParameters().values().stream()
                 .anyMatch(p -> p.isInitialized() && !p.getArray().isReleased());
@@ -337,10 +413,7 @@ public final class Training {
                             DoubleColumn.create("test_loss"),
                             DoubleColumn.create("test_acc"),
                             DoubleColumn.create("seconds"),
-                            DoubleColumn.create("images_per_s"),
-                            DoubleColumn.create("rss_mib"),
-                            DoubleColumn.create("heap_mib"),
-                            IntColumn.create("open_tensors"));
+                            DoubleColumn.create("images_per_s"));
             if (cfg.clipping()) {
                 history.addColumns(DoubleColumn.create("grad_norm_max"));
             }
@@ -539,11 +612,11 @@ public final class Training {
             history.doubleColumn("test_acc").append(testMetrics[1]);
             history.doubleColumn("seconds").append(seconds);
             history.doubleColumn("images_per_s").append(seen / seconds);
-            history.doubleColumn("rss_mib").append(Memory.residentMiB());
-            history.doubleColumn("heap_mib").append(Memory.heapAfterCollectionMiB());
-            history.intColumn("open_tensors").append(Memory.liveResources(model.getNDManager()));
             if (cfg.clipping()) {
                 history.doubleColumn("grad_norm_max").append(maxNorm);
+            }
+            for (EpochListener listener : cfg.listeners) {
+                listener.epochEnded(epoch, history, model);
             }
             double left = (cfg.epochs - epoch) * seconds;
             view.stage(
@@ -686,19 +759,25 @@ public final class Training {
         }
 
         /**
-         * What must match for a checkpoint to be resumed: the network, the data, the profile. Taken
-         * from the initialised network (its description shows every layer's shapes only then), so a
+         * What must match for a checkpoint to be resumed: the network, the data (size and batch),
+         * the optimizer with its settings, the loss, gradient clipping and the profile. Taken from
+         * the initialised network (its description shows every layer's shapes only then), so a
          * network built afresh after a restart and one re-used by a re-run cell agree.
          */
         private String fingerprint() {
-            return cfg.net.toString().hashCode()
-                    + "/"
-                    + cfg.inputShape
-                    + "/"
-                    + train.size()
-                    + "/"
-                    + Profile.current().id()
-                    + (cfg.clipping() ? "/clip " + cfg.clipNorm : "");
+            return String.join(
+                    " / ",
+                    "net " + Integer.toHexString(cfg.net.toString().hashCode()),
+                    "input " + cfg.inputShape,
+                    "examples " + train.size(),
+                    "batch " + batchSize(train),
+                    "optimizer "
+                            + (cfg.optimizer == null
+                                    ? "Adam(learningRate=" + cfg.learningRate + ")"
+                                    : settings(cfg.optimizer)),
+                    "loss " + settings(cfg.loss),
+                    "clip " + (cfg.clipping() ? cfg.clipNorm : "off"),
+                    "profile " + Profile.current().id());
         }
     }
 }

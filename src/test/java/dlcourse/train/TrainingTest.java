@@ -172,24 +172,17 @@ class TrainingTest {
         System.setProperty("dl.checkpoints", dir.toString());
         try {
             Seeds.fix(2);
-            Loss crashesInEpoch3 =
-                    new Loss("crash") {
-                        private int calls;
-
-                        @Override
-                        public NDArray evaluate(NDList labels, NDList predictions) {
-                            if (++calls > 2 * 20 + 2 * 4) { // 20 train + 4 test batches per epoch
-                                throw new IllegalStateException("simulated crash");
-                            }
-                            return Loss.softmaxCrossEntropyLoss().evaluate(labels, predictions);
-                        }
-                    };
             var crashing =
                     Training.of(perceptron(), new Shape(1, 28, 28))
                             .name("resume")
                             .epochs(4)
                             .quiet()
-                            .loss(crashesInEpoch3)
+                            .onEpoch(
+                                    (epoch, history, model) -> {
+                                        if (epoch == 3) { // trained, not yet saved
+                                            throw new IllegalStateException("simulated crash");
+                                        }
+                                    })
                             .checkpoint("resume");
             assertThrows(IllegalStateException.class, () -> crashing.fit(train, test));
 
@@ -220,6 +213,60 @@ class TrainingTest {
         }
     }
 
+    /**
+     * A checkpoint is resumed only by the same set-up: changing the learning rate, the optimizer or
+     * its settings, the loss or the batch size trains afresh instead of reporting the old run as
+     * finished.
+     */
+    @Test
+    void aChangedSetUpTrainsAfreshInsteadOfResuming(@TempDir Path dir) {
+        System.setProperty("dl.checkpoints", dir.toString());
+        try {
+            Seeds.fix(4);
+            assertEquals(1, epochsRun(setup("set-up", 1), train), "first fit");
+            assertEquals(0, epochsRun(setup("set-up", 1), train), "same set-up: resumed");
+            assertEquals(1, epochsRun(setup("set-up", 1).learningRate(1e-2f), train), "rate");
+            assertEquals(0, epochsRun(setup("set-up", 1).learningRate(1e-2f), train), "again");
+            assertEquals(
+                    1,
+                    epochsRun(
+                            setup("set-up", 1)
+                                    .learningRate(1e-2f)
+                                    .loss(
+                                            Loss.softmaxCrossEntropyLoss(
+                                                    "half", 0.5f, -1, true, true)),
+                            train),
+                    "loss");
+            var sgd = sgd(0.1f);
+            assertEquals(1, epochsRun(setup("set-up", 1).optimizer(sgd), train), "optimizer");
+            assertEquals(
+                    0,
+                    epochsRun(setup("set-up", 1).optimizer(sgd(0.1f)), train),
+                    "an equal optimizer, used or new, resumes");
+            assertEquals(1, epochsRun(setup("set-up", 1).optimizer(sgd(0.2f)), train), "its rate");
+            var batchesOf50 = FashionMnistData.load(Dataset.Usage.TRAIN, 50, 2_000, 0, true);
+            assertEquals(
+                    1,
+                    epochsRun(setup("set-up", 1).optimizer(sgd(0.2f)), batchesOf50),
+                    "batch size");
+        } finally {
+            System.clearProperty("dl.checkpoints");
+        }
+    }
+
+    private static Optimizer sgd(float rate) {
+        return Optimizer.sgd().setLearningRateTracker(Tracker.fixed(rate)).build();
+    }
+
+    /** Fits with checkpoint "set-up"; returns how many epochs it trained (not restored). */
+    private static int epochsRun(Training.Builder fit, RandomAccessDataset data) {
+        int[] trained = {0};
+        try (Training.Result r =
+                fit.checkpoint("set-up").onEpoch((e, h, m) -> trained[0]++).fit(data, null)) {
+            return trained[0];
+        }
+    }
+
     @Test
     void restoredWeightsEqualTheSavedOnes(@TempDir Path dir) {
         System.setProperty("dl.checkpoints", dir.toString());
@@ -244,12 +291,13 @@ class TrainingTest {
     @Test
     void memoryStaysFlatAcrossEpochs() {
         Seeds.fix(4);
-        try (Training.Result r = setup("memory", 6).fit(train, test)) {
-            List<Integer> open = r.history().intColumn("open_tensors").asList();
+        Memory.PerEpoch memory = Memory.perEpoch();
+        try (Training.Result r = setup("memory", 6).onEpoch(memory).fit(train, test)) {
+            List<Integer> open = memory.table().intColumn("open_tensors").asList();
             for (int i = 1; i < open.size(); i++) {
                 assertEquals(open.get(0), open.get(i), "open tensors per epoch: " + open);
             }
-            var rss = r.history().doubleColumn("rss_mib");
+            var rss = memory.table().doubleColumn("rss_mib");
             double growth = (rss.get(5) - rss.get(1)) / 4;
             assertTrue(
                     growth < 10, "resident memory grows " + growth + " MiB/epoch: " + rss.asList());
@@ -370,8 +418,10 @@ class TrainingTest {
     @Test
     void clippingKeepsMemoryFlat() {
         Seeds.fix(6);
-        try (Training.Result r = setup("clipmem", 2).clipGradients(1).fit(train, test)) {
-            List<Integer> open = r.history().intColumn("open_tensors").asList();
+        Memory.PerEpoch memory = Memory.perEpoch();
+        try (Training.Result r =
+                setup("clipmem", 2).clipGradients(1).onEpoch(memory).fit(train, test)) {
+            List<Integer> open = memory.table().intColumn("open_tensors").asList();
             assertEquals(open.get(0), open.get(1), "open tensors per epoch: " + open);
             assertEquals(2 * 20, r.gradientNorms().length, "20 batches per epoch");
             for (double n : r.gradientNorms()) {
