@@ -31,7 +31,7 @@ FIRST_BATCH = """
 long t0 = System.nanoTime();
 var one = FashionMnistData.load(Dataset.Usage.TRAIN, 128, 128, 0, false);
 try (var r = Training.of(new SequentialBlock().add(Blocks.batchFlattenBlock()).add(Linear.builder().setUnits(10).build()),
-        new Shape(1, 28, 28)).name("first").epochs(1).quiet().fit(one, null)) {
+        new Shape(1, 28, 28)).optName("first").optEpochs(1).optQuiet().fit(one, null)) {
     System.out.printf("FIRST_BATCH %.2f%n", (System.nanoTime() - t0) / 1e9);
 }
 """
@@ -44,7 +44,7 @@ var net = new SequentialBlock().add(Blocks.batchFlattenBlock())
         .add(Linear.builder().setUnits(2048).build()).add(Activation::relu)
         .add(Linear.builder().setUnits(512).build()).add(Activation::relu)
         .add(Linear.builder().setUnits(10).build());
-var run = Training.of(net, new Shape(1, 28, 28)).name("re-run me").epochs(1).quiet().fit(train, null);
+var run = Training.of(net, new Shape(1, 28, 28)).optName("re-run me").optEpochs(1).optQuiet().fit(train, null);
 System.out.printf("MEMORY %.1f %.1f %d%n", Memory.residentMiB(), Memory.heapAfterCollectionMiB(),
         Memory.liveResources(run.model().getNDManager()));
 """

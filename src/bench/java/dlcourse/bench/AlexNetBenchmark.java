@@ -57,8 +57,8 @@ public final class AlexNetBenchmark {
             long start = System.nanoTime();
             try (Training.Result r =
                     Training.of(s.net(), new Shape(1, s.side(), s.side()))
-                            .name("bench")
-                            .epochs(1)
+                            .optName("bench")
+                            .optEpochs(1)
                             .fit(train, null)) {
                 double wall = (System.nanoTime() - start) / 1e9;
                 double rate = r.last("images_per_s");

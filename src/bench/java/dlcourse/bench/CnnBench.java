@@ -74,11 +74,11 @@ public final class CnnBench {
             long start = System.nanoTime();
             try (var r =
                     Training.of(net, new Shape(1, side, side))
-                            .name(name)
-                            .epochs(modelEpochs)
-                            .learningRate(1e-3f)
-                            .loss(loss)
-                            .quiet()
+                            .optName(name)
+                            .optEpochs(modelEpochs)
+                            .optLearningRate(1e-3f)
+                            .optLoss(loss)
+                            .optQuiet()
                             .fit(train, test)) {
                 double minutes = (System.nanoTime() - start) / 60e9;
                 System.out.printf(

@@ -51,10 +51,10 @@ public final class DegradationBench {
                         Training.of(
                                         ResNet.cifarStyle(depth).optVariant(variant).build(),
                                         new Shape(1, 28, 28))
-                                .name(name)
-                                .epochs(epochs)
-                                .learningRate(1e-3f)
-                                .quiet()
+                                .optName(name)
+                                .optEpochs(epochs)
+                                .optLearningRate(1e-3f)
+                                .optQuiet()
                                 .fit(train, null)) {
                     double[] error =
                             r.history().doubleColumn("train_acc").map(a -> 1 - a).asDoubleArray();

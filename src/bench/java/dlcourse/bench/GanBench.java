@@ -93,7 +93,7 @@ public final class GanBench {
 
     /** A training run that prints its state every 250 generator steps. */
     static AdversarialTraining startLogged(GanModel gan) {
-        AdversarialTraining t = AdversarialTraining.of(gan).logEvery(50).start();
+        AdversarialTraining t = AdversarialTraining.of(gan).optLogEvery(50).start();
         t.every(
                 250,
                 (step, tr) -> {

@@ -351,7 +351,7 @@ public final class PerformanceBench {
     private static double ganRate(GanModel gan, int batch, int rounds) {
         Seeds.fix(0);
         try (NDManager m = NDManager.newBaseManager();
-                AdversarialTraining t = AdversarialTraining.of(gan).logEvery(rounds).start()) {
+                AdversarialTraining t = AdversarialTraining.of(gan).optLogEvery(rounds).start()) {
             RandomAccessDataset images =
                     new ArrayDataset.Builder()
                             .setData(
@@ -439,10 +439,10 @@ public final class PerformanceBench {
         Seeds.fix(0);
         try (Training.Result r =
                 Training.of(c.net().get(), c.example())
-                        .name("overhead")
-                        .epochs(2)
-                        .loss(c.loss())
-                        .quiet()
+                        .optName("overhead")
+                        .optEpochs(2)
+                        .optLoss(c.loss())
+                        .optQuiet()
                         .fit(train, null)) {
             return r.last("images_per_s");
         }
@@ -457,10 +457,10 @@ public final class PerformanceBench {
         Memory.PerEpoch memory = Memory.perEpoch();
         try (Training.Result r =
                 Training.of(AlexNet.courseSized().build(), new Shape(1, 28, 28))
-                        .name("memory")
-                        .epochs(epochs)
-                        .quiet()
-                        .onEpoch(memory)
+                        .optName("memory")
+                        .optEpochs(epochs)
+                        .optQuiet()
+                        .addEpochListener(memory)
                         .fit(train, test)) {
             Table h = memory.table().addColumns(r.history().doubleColumn("seconds").copy());
             System.out.println(h.printAll());

@@ -71,12 +71,12 @@ public final class RnnBench {
             long s = System.nanoTime();
             try (var run =
                     Training.of(net, new Shape(lookback, 1))
-                            .name(names[i])
-                            .epochs(epochs)
-                            .learningRate(2e-3f)
-                            .clipGradients(1)
-                            .loss(Loss.l2Loss())
-                            .quiet()
+                            .optName(names[i])
+                            .optEpochs(epochs)
+                            .optLearningRate(2e-3f)
+                            .optClipGradients(1)
+                            .optLoss(Loss.l2Loss())
+                            .optQuiet()
                             .fit(train.dataset(64, true), valid.dataset(512, false))) {
                 NDArray pred = Forecasting.predict(run.model().getBlock(), valid);
                 errs[2 + i] = Forecasting.errors(names[i], pred, valid);
@@ -120,11 +120,11 @@ public final class RnnBench {
                         };
                 try (var run =
                         Training.of(Recurrent.regressor(recurrent, 2), new Shape(steps, 2))
-                                .name(names[k])
-                                .epochs(epochs)
-                                .learningRate(1e-2f)
-                                .clipGradients(1)
-                                .quiet()
+                                .optName(names[k])
+                                .optEpochs(epochs)
+                                .optLearningRate(1e-2f)
+                                .optClipGradients(1)
+                                .optQuiet()
                                 .fit(
                                         LongDependency.rememberFirst(n, steps, 64, seed),
                                         LongDependency.rememberFirst(

@@ -36,7 +36,7 @@ import tech.tablesaw.api.Table;
  * conditions and terms.
  *
  * <pre>{@code
- * try (var gan = AdversarialTraining.of(Dcgan.courseSized().build()).discriminatorSteps(1).start()) {
+ * try (var gan = AdversarialTraining.of(Dcgan.courseSized().build()).optDiscriminatorSteps(1).start()) {
  *     gan.fit(FashionMnistData.train(64), 500);
  *     Images.show(Images.grid(gan.generate(z), 8, 2), "samples");
  * }
@@ -154,31 +154,31 @@ public final class AdversarialTraining implements AutoCloseable {
          * k: discriminator steps per generator step (lecture: «несколько шагов обучения D»; default
          * 1).
          */
-        public Builder discriminatorSteps(int k) {
+        public Builder optDiscriminatorSteps(int k) {
             this.k = k;
             return this;
         }
 
         /** Adam's learning rate for both players (default: the variant's paper, 2e-4 for DCGAN). */
-        public Builder learningRate(float lr) {
-            return learningRates(lr, lr);
+        public Builder optLearningRate(float lr) {
+            return optLearningRates(lr, lr);
         }
 
         /** Separate learning rates, e.g. the InfoGAN paper's 1e-3 for G and 2e-4 for D on MNIST. */
-        public Builder learningRates(float generator, float discriminator) {
+        public Builder optLearningRates(float generator, float discriminator) {
             this.generatorLr = generator;
             this.discriminatorLr = discriminator;
             return this;
         }
 
         /** Adam's β1 (default 0.5, DCGAN paper: 0.9 made training oscillate). */
-        public Builder beta1(float beta1) {
+        public Builder optBeta1(float beta1) {
             this.beta1 = beta1;
             return this;
         }
 
         /** One history row per this many generator steps (default 10). */
-        public Builder logEvery(int steps) {
+        public Builder optLogEvery(int steps) {
             this.logEvery = steps;
             return this;
         }
@@ -187,18 +187,18 @@ public final class AdversarialTraining implements AutoCloseable {
          * Data used as they come (toy points), not pixels in [0, 1] mapped to G's tanh range [−1,
          * 1].
          */
-        public Builder rawData() {
+        public Builder optRawData() {
             this.pixels = false;
             return this;
         }
 
-        public Builder device(Device device) {
+        public Builder optDevice(Device device) {
             this.device = device;
             return this;
         }
 
         /** No progress display. */
-        public Builder quiet() {
+        public Builder optQuiet() {
             this.quiet = true;
             return this;
         }

@@ -21,7 +21,7 @@ import dlcourse.train.Training;
  * The independent judge of generated clothes: a small convolutional classifier trained once on real
  * Fashion-MNIST (never on generated images, never the discriminator judging its own generator) and
  * cached under {@code data/checkpoints/fashion-judge-<profile>} by {@link
- * Training.Builder#checkpoint}, so later notebooks load it in a second.
+ * Training.Builder#optCheckpoint}, so later notebooks load it in a second.
  *
  * <p>Two conv-BN-ReLU-pool stages (32, 64 channels), a 128-unit hidden layer (the features for the
  * Fréchet distance), 10 class scores. Images in [0, 1], (N, 1, 28, 28).
@@ -71,11 +71,11 @@ public final class FashionClassifier {
                         .add(Linear.builder().setUnits(10).build()); // (B, 10)
         Training.Result r =
                 Training.of(net, new Shape(1, 28, 28))
-                        .name("fashion-judge")
-                        .epochs(epochs)
-                        .learningRate(1e-3f)
-                        .checkpoint("fashion-judge-" + Profile.current())
-                        .quiet()
+                        .optName("fashion-judge")
+                        .optEpochs(epochs)
+                        .optLearningRate(1e-3f)
+                        .optCheckpoint("fashion-judge-" + Profile.current())
+                        .optQuiet()
                         .fit(FashionMnistData.train(128), FashionMnistData.test(500));
         return new FashionClassifier(features, net, r);
     }

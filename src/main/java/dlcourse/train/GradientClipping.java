@@ -13,7 +13,7 @@ import java.util.List;
  * recurrent neural networks", ICML 2013): if ‖g‖ = sqrt(Σ over all parameters of Σ g²) exceeds θ,
  * every gradient is scaled by θ/‖g‖. The direction of the step is kept, only its length is bounded
  * — the lecture's remedy for exploding gradients in RNNs and LSTMs alike. {@link
- * Training.Builder#clipGradients} applies it at every step.
+ * Training.Builder#optClipGradients} applies it at every step.
  *
  * <p>Why not DJL's {@code optClipGrad}: on the PyTorch engine it clamps each component from above
  * only (a gradient of −3 passes a 0.1 clip), so it bounds neither the norm nor the step.

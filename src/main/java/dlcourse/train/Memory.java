@@ -24,10 +24,10 @@ public final class Memory {
     private Memory() {}
 
     /**
-     * A log of the memory a fit holds after each epoch ({@code Training.of(…).onEpoch(log)}):
-     * columns epoch, rss_mib, heap_mib (after a full collection, so tens of milliseconds per epoch)
-     * and open_tensors (under the model's manager). For benchmarks and tests; a student's fit does
-     * not pay for it.
+     * A log of the memory a fit holds after each epoch ({@code
+     * Training.of(…).addEpochListener(log)}): columns epoch, rss_mib, heap_mib (after a full
+     * collection, so tens of milliseconds per epoch) and open_tensors (under the model's manager).
+     * For benchmarks and tests; a student's fit does not pay for it.
      */
     public static PerEpoch perEpoch() {
         return new PerEpoch();

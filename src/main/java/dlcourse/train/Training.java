@@ -35,25 +35,25 @@ import tech.tablesaw.api.Table;
  * The training loop every notebook uses: a model, data, an optimizer, {@link Builder#fit}.
  *
  * <pre>{@code
- * var result = Training.of(net, new Shape(1, 28, 28)).epochs(5).learningRate(1e-3f)
+ * var result = Training.of(net, new Shape(1, 28, 28)).optEpochs(5).optLearningRate(1e-3f)
  *         .fit(FashionMnistData.train(128), FashionMnistData.test(256));
  * Plots.trainingCurves(result.history());
  * }</pre>
  *
  * <p>Per epoch it keeps a row of history in a tablesaw {@link Table} (losses, accuracies, seconds,
- * images per second; more from {@link Builder#onEpoch} listeners), shows live progress, evaluates
- * on the test set, stops with {@link LossNotFiniteException} when the loss diverges, and, when
- * given a checkpoint name, saves the run so that a crashed kernel resumes where it stopped. Each
- * batch's tensors are freed with the batch, so native memory stays flat across epochs.
+ * images per second; more from {@link Builder#addEpochListener} listeners), shows live progress,
+ * evaluates on the test set, stops with {@link LossNotFiniteException} when the loss diverges, and,
+ * when given a checkpoint name, saves the run so that a crashed kernel resumes where it stopped.
+ * Each batch's tensors are freed with the batch, so native memory stays flat across epochs.
  *
  * <p>Accuracy is computed when the first output holds class scores on its last axis for every
  * label: (N, classes) against (N), or per time step (B, T, V) against (B, T) for a language model,
  * counting every label. For any other output (regression) the accuracy columns are NaN.
  *
- * <p>Recurrent networks need {@link Builder#clipGradients}:
+ * <p>Recurrent networks need {@link Builder#optClipGradients}:
  *
  * <pre>{@code
- * var run = Training.of(net, new Shape(72, 1)).loss(Loss.l2Loss()).clipGradients(1).epochs(5)
+ * var run = Training.of(net, new Shape(72, 1)).optLoss(Loss.l2Loss()).optClipGradients(1).optEpochs(5)
  *         .fit(windows.train(), windows.valid());
  * }</pre>
  */
@@ -79,7 +79,7 @@ public final class Training {
      * were clipped, every step's global gradient norm before clipping (else empty; after resuming
      * from a checkpoint, only the steps of this fit — the history keeps every epoch's maximum).
      */
-    /** What a fit calls after each epoch ({@link Builder#onEpoch}). */
+    /** What a fit calls after each epoch ({@link Builder#addEpochListener}). */
     @FunctionalInterface
     public interface EpochListener {
         /** On the training thread, after epoch {@code epoch}'s row was added to {@code history}. */
@@ -154,42 +154,42 @@ public final class Training {
          * Calls {@code listener} on the training thread after every epoch, once the epoch's row of
          * history is written (e.g. {@link Memory#perEpoch}, which benchmarks and tests use).
          */
-        public Builder onEpoch(EpochListener listener) {
+        public Builder addEpochListener(EpochListener listener) {
             listeners.add(listener);
             return this;
         }
 
         /** A name for progress, history and the model (default "model"). */
-        public Builder name(String name) {
+        public Builder optName(String name) {
             this.name = name;
             return this;
         }
 
-        public Builder epochs(int epochs) {
+        public Builder optEpochs(int epochs) {
             this.epochs = epochs;
             return this;
         }
 
         /** Adam with this learning rate (the default optimizer; lr 1e-3). */
-        public Builder learningRate(float lr) {
+        public Builder optLearningRate(float lr) {
             this.learningRate = lr;
             return this;
         }
 
         /** Any DJL optimizer instead of Adam (e.g. SGD with momentum, as in the AlexNet paper). */
-        public Builder optimizer(Optimizer optimizer) {
+        public Builder optOptimizer(Optimizer optimizer) {
             this.optimizer = optimizer;
             return this;
         }
 
         /** The loss (default softmax cross-entropy on class indices). */
-        public Builder loss(Loss loss) {
+        public Builder optLoss(Loss loss) {
             this.loss = loss;
             return this;
         }
 
         /** The device (default {@link Devices#best()}). */
-        public Builder device(Device device) {
+        public Builder optDevice(Device device) {
             this.device = device;
             return this;
         }
@@ -198,7 +198,7 @@ public final class Training {
          * Saves the run after every epoch under {@code data/checkpoints/<name>} (or {@code
          * DL_CHECKPOINTS}); a later fit with the same name and set-up resumes from it.
          */
-        public Builder checkpoint(String name) {
+        public Builder optCheckpoint(String name) {
             this.checkpoint = name;
             return this;
         }
@@ -209,7 +209,7 @@ public final class Training {
          * clipping: history column {@code grad_norm_max} (the epoch's largest) and {@link
          * Result#gradientNorms()}. Off by default; θ = infinity records the norms without clipping.
          */
-        public Builder clipGradients(double maxNorm) {
+        public Builder optClipGradients(double maxNorm) {
             if (!(maxNorm > 0)) {
                 throw new IllegalArgumentException(
                         "порог нормы градиента должен быть > 0, а не " + maxNorm);
@@ -223,7 +223,7 @@ public final class Training {
         }
 
         /** No progress display. */
-        public Builder quiet() {
+        public Builder optQuiet() {
             this.quiet = true;
             return this;
         }
@@ -244,7 +244,7 @@ public final class Training {
         /** The learning rate as a student can change it: the number, or where it is set. */
         String rateDescription() {
             return optimizer == null
-                    ? String.format(Locale.ROOT, "learningRate(%.0e), Adam", learningRate)
+                    ? String.format(Locale.ROOT, "optLearningRate(%.0e), Adam", learningRate)
                             .replace("e-0", "e-")
                     : "задана в оптимизаторе " + optimizer.getClass().getSimpleName();
         }

@@ -186,7 +186,7 @@ class AdversarialTrainingTest {
                             .build();
             GanModel gan = MlpGan.points(1).optHidden(16).optLatentDim(4).build();
             try (AdversarialTraining t =
-                    AdversarialTraining.of(gan).learningRate(2e-3f).rawData().start()) {
+                    AdversarialTraining.of(gan).optLearningRate(2e-3f).optRawData().start()) {
                 double before =
                         Distances.wasserstein1(
                                 t.sample(m, 2000).toFloatArray(), data.toFloatArray());

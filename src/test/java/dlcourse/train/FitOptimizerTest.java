@@ -19,9 +19,11 @@ import org.junit.jupiter.api.Test;
  */
 class FitOptimizerTest {
 
+    /** A DJL optimizer or a trainer's configuration made without the handle. */
     private static final Pattern DIRECT =
             Pattern.compile(
-                    "Optimizer\\.(adam|sgd|adagrad|adadelta|rmsprop|nag)\\(\\)|optOptimizer\\(");
+                    "Optimizer\\.(adam|sgd|adagrad|adadelta|rmsprop|nag)\\(\\)"
+                            + "|new DefaultTrainingConfig\\(");
 
     @Test
     void noLoopMakesAnOptimizerOutsideTheHandle() throws IOException {

@@ -63,10 +63,10 @@ class TrainingTest {
 
     private static Training.Builder setup(String name, int epochs) {
         return Training.of(perceptron(), new Shape(1, 28, 28))
-                .name(name)
-                .epochs(epochs)
-                .learningRate(2e-3f)
-                .quiet();
+                .optName(name)
+                .optEpochs(epochs)
+                .optLearningRate(2e-3f)
+                .optQuiet();
     }
 
     @Test
@@ -107,11 +107,11 @@ class TrainingTest {
         LossNotFiniteException e =
                 assertThrows(
                         LossNotFiniteException.class,
-                        () -> setup("diverges", 2).loss(nan).fit(train, test));
+                        () -> setup("diverges", 2).optLoss(nan).fit(train, test));
         assertEquals(1, e.epoch());
         assertEquals(1, e.batch());
         assertTrue(
-                e.getMessage().contains("скорость обучения (сейчас: learningRate(2e-3), Adam)"),
+                e.getMessage().contains("скорость обучения (сейчас: optLearningRate(2e-3), Adam)"),
                 e.getMessage());
     }
 
@@ -125,10 +125,10 @@ class TrainingTest {
         Block net = perceptron();
         Training.Builder cell =
                 Training.of(net, new Shape(1, 28, 28))
-                        .name("rerun")
-                        .epochs(1)
-                        .learningRate(2e-3f)
-                        .quiet();
+                        .optName("rerun")
+                        .optEpochs(1)
+                        .optLearningRate(2e-3f)
+                        .optQuiet();
         double first = cell.fit(train, test).last("train_loss");
         Training.Result again = cell.fit(train, test);
         assertTrue(
@@ -150,10 +150,10 @@ class TrainingTest {
                 LossNotFiniteException.class,
                 () ->
                         Training.of(net, new Shape(1, 28, 28))
-                                .name("rerun")
-                                .epochs(1)
-                                .loss(nan)
-                                .quiet()
+                                .optName("rerun")
+                                .optEpochs(1)
+                                .optLoss(nan)
+                                .optQuiet()
                                 .fit(train, test));
         double afterFailure = cell.fit(train, test).last("train_loss");
         assertTrue(afterFailure < first, "a failed fit lost the weights: " + afterFailure);
@@ -174,34 +174,34 @@ class TrainingTest {
             Seeds.fix(2);
             var crashing =
                     Training.of(perceptron(), new Shape(1, 28, 28))
-                            .name("resume")
-                            .epochs(4)
-                            .quiet()
-                            .onEpoch(
+                            .optName("resume")
+                            .optEpochs(4)
+                            .optQuiet()
+                            .addEpochListener(
                                     (epoch, history, model) -> {
                                         if (epoch == 3) { // trained, not yet saved
                                             throw new IllegalStateException("simulated crash");
                                         }
                                     })
-                            .checkpoint("resume");
+                            .optCheckpoint("resume");
             assertThrows(IllegalStateException.class, () -> crashing.fit(train, test));
 
             try (Training.Result resumed =
                     Training.of(perceptron(), new Shape(1, 28, 28))
-                            .name("resume")
-                            .epochs(2)
-                            .quiet()
-                            .checkpoint("resume")
+                            .optName("resume")
+                            .optEpochs(2)
+                            .optQuiet()
+                            .optCheckpoint("resume")
                             .fit(train, test)) {
                 assertEquals(
                         2, resumed.history().rowCount(), "two epochs restored, none retrained");
             }
             try (Training.Result finished =
                     Training.of(perceptron(), new Shape(1, 28, 28))
-                            .name("resume")
-                            .epochs(4)
-                            .quiet()
-                            .checkpoint("resume")
+                            .optName("resume")
+                            .optEpochs(4)
+                            .optQuiet()
+                            .optCheckpoint("resume")
                             .fit(train, test)) {
                 assertEquals(List.of(1, 2, 3, 4), finished.history().intColumn("epoch").asList());
                 assertTrue(
@@ -225,29 +225,30 @@ class TrainingTest {
             Seeds.fix(4);
             assertEquals(1, epochsRun(setup("set-up", 1), train), "first fit");
             assertEquals(0, epochsRun(setup("set-up", 1), train), "same set-up: resumed");
-            assertEquals(1, epochsRun(setup("set-up", 1).learningRate(1e-2f), train), "rate");
-            assertEquals(0, epochsRun(setup("set-up", 1).learningRate(1e-2f), train), "again");
+            assertEquals(1, epochsRun(setup("set-up", 1).optLearningRate(1e-2f), train), "rate");
+            assertEquals(0, epochsRun(setup("set-up", 1).optLearningRate(1e-2f), train), "again");
             assertEquals(
                     1,
                     epochsRun(
                             setup("set-up", 1)
-                                    .learningRate(1e-2f)
-                                    .loss(
+                                    .optLearningRate(1e-2f)
+                                    .optLoss(
                                             Loss.softmaxCrossEntropyLoss(
                                                     "half", 0.5f, -1, true, true)),
                             train),
                     "loss");
             var sgd = sgd(0.1f);
-            assertEquals(1, epochsRun(setup("set-up", 1).optimizer(sgd), train), "optimizer");
+            assertEquals(1, epochsRun(setup("set-up", 1).optOptimizer(sgd), train), "optimizer");
             assertEquals(
                     0,
-                    epochsRun(setup("set-up", 1).optimizer(sgd(0.1f)), train),
+                    epochsRun(setup("set-up", 1).optOptimizer(sgd(0.1f)), train),
                     "an equal optimizer, used or new, resumes");
-            assertEquals(1, epochsRun(setup("set-up", 1).optimizer(sgd(0.2f)), train), "its rate");
+            assertEquals(
+                    1, epochsRun(setup("set-up", 1).optOptimizer(sgd(0.2f)), train), "its rate");
             var batchesOf50 = FashionMnistData.load(Dataset.Usage.TRAIN, 50, 2_000, 0, true);
             assertEquals(
                     1,
-                    epochsRun(setup("set-up", 1).optimizer(sgd(0.2f)), batchesOf50),
+                    epochsRun(setup("set-up", 1).optOptimizer(sgd(0.2f)), batchesOf50),
                     "batch size");
         } finally {
             System.clearProperty("dl.checkpoints");
@@ -262,7 +263,9 @@ class TrainingTest {
     private static int epochsRun(Training.Builder fit, RandomAccessDataset data) {
         int[] trained = {0};
         try (Training.Result r =
-                fit.checkpoint("set-up").onEpoch((e, h, m) -> trained[0]++).fit(data, null)) {
+                fit.optCheckpoint("set-up")
+                        .addEpochListener((e, h, m) -> trained[0]++)
+                        .fit(data, null)) {
             return trained[0];
         }
     }
@@ -273,10 +276,10 @@ class TrainingTest {
         try {
             Seeds.fix(3);
             List<float[]> trained;
-            try (Training.Result r = setup("same", 1).checkpoint("same").fit(train, null)) {
+            try (Training.Result r = setup("same", 1).optCheckpoint("same").fit(train, null)) {
                 trained = weights(r.model().getBlock());
             }
-            try (Training.Result again = setup("same", 1).checkpoint("same").fit(train, null)) {
+            try (Training.Result again = setup("same", 1).optCheckpoint("same").fit(train, null)) {
                 List<float[]> restored = weights(again.model().getBlock());
                 for (int i = 0; i < trained.size(); i++) {
                     assertArrayEquals(trained.get(i), restored.get(i), 0f);
@@ -292,7 +295,7 @@ class TrainingTest {
     void memoryStaysFlatAcrossEpochs() {
         Seeds.fix(4);
         Memory.PerEpoch memory = Memory.perEpoch();
-        try (Training.Result r = setup("memory", 6).onEpoch(memory).fit(train, test)) {
+        try (Training.Result r = setup("memory", 6).addEpochListener(memory).fit(train, test)) {
             List<Integer> open = memory.table().intColumn("open_tensors").asList();
             for (int i = 1; i < open.size(); i++) {
                 assertEquals(open.get(0), open.get(i), "open tensors per epoch: " + open);
@@ -313,7 +316,7 @@ class TrainingTest {
         Seeds.fix(5);
         Optimizer adam = Optimizer.adam().build();
         Block net = perceptron();
-        try (Training.Result r = setup("adam-state", 1).optimizer(adam).fit(train, null)) {
+        try (Training.Result r = setup("adam-state", 1).optOptimizer(adam).fit(train, null)) {
             assertEquals(0, FitOptimizer.release(adam), "the fit left Adam's state behind");
         }
         assertEquals(0, FitOptimizer.open(), "a fit left its optimizer open");
@@ -364,13 +367,13 @@ class TrainingTest {
                 };
         Training.Builder b =
                 Training.of(Linear.builder().setUnits(1).optBias(false).build(), new Shape(c))
-                        .name(name)
-                        .epochs(1)
-                        .loss(capture)
-                        .quiet()
-                        .optimizer(
+                        .optName(name)
+                        .optEpochs(1)
+                        .optLoss(capture)
+                        .optQuiet()
+                        .optOptimizer(
                                 Optimizer.sgd().setLearningRateTracker(Tracker.fixed(1f)).build());
-        return (clip == null ? b : b.clipGradients(clip)).fit(data, null);
+        return (clip == null ? b : b.optClipGradients(clip)).fit(data, null);
     }
 
     /**
@@ -420,7 +423,7 @@ class TrainingTest {
         Seeds.fix(6);
         Memory.PerEpoch memory = Memory.perEpoch();
         try (Training.Result r =
-                setup("clipmem", 2).clipGradients(1).onEpoch(memory).fit(train, test)) {
+                setup("clipmem", 2).optClipGradients(1).addEpochListener(memory).fit(train, test)) {
             List<Integer> open = memory.table().intColumn("open_tensors").asList();
             assertEquals(open.get(0), open.get(1), "open tensors per epoch: " + open);
             assertEquals(2 * 20, r.gradientNorms().length, "20 batches per epoch");
@@ -444,11 +447,11 @@ class TrainingTest {
         var data = new ArrayDataset.Builder().setData(x).optLabels(y).setSampling(32, true).build();
         try (Training.Result r =
                 Training.of(Linear.builder().setUnits(2).build(), new Shape(3))
-                        .name("regression")
-                        .epochs(10)
-                        .learningRate(1e-1f)
-                        .loss(Loss.l2Loss())
-                        .quiet()
+                        .optName("regression")
+                        .optEpochs(10)
+                        .optLearningRate(1e-1f)
+                        .optLoss(Loss.l2Loss())
+                        .optQuiet()
                         .fit(data, data)) {
             Table h = r.history();
             for (int row = 0; row < h.rowCount(); row++) {
@@ -535,11 +538,11 @@ class TrainingTest {
                         .add(Linear.builder().setUnits(v).build()); // -> (B, T, V)
         try (Training.Result r =
                 Training.of(net, new Shape(t))
-                        .name("per-step")
-                        .epochs(2)
-                        .learningRate(5e-2f)
-                        .loss(CharLanguageModel.loss())
-                        .quiet()
+                        .optName("per-step")
+                        .optEpochs(2)
+                        .optLearningRate(5e-2f)
+                        .optLoss(CharLanguageModel.loss())
+                        .optQuiet()
                         .fit(data, data)) {
             NDArray preds =
                     net.forward(
