@@ -83,7 +83,8 @@ public final class AlexNet {
         public Builder optWidths(int... widths) {
             if (widths.length != 5) {
                 throw new IllegalArgumentException(
-                        "AlexNet has five convolutional layers, got " + widths.length);
+                        "у AlexNet пять свёрточных слоёв: нужно 5 ширин, а задано "
+                                + widths.length);
             }
             this.widths = widths.clone();
             return this;

@@ -55,7 +55,7 @@ public final class ResNet {
         int[] blocks = STAGES.get(depth);
         if (blocks == null) {
             throw new IllegalArgumentException(
-                    "ResNet depths of the paper: " + STAGES.keySet() + ", not " + depth);
+                    "глубины ResNet из статьи: " + STAGES.keySet() + ", а не " + depth);
         }
         return new Builder().optBlocks(blocks).optBottleneck(depth >= 50);
     }
@@ -75,7 +75,8 @@ public final class ResNet {
      */
     public static Builder cifarStyle(int depth) {
         if ((depth - 2) % 6 != 0) {
-            throw new IllegalArgumentException("CIFAR-style depth is 6n+2, not " + depth);
+            throw new IllegalArgumentException(
+                    "глубина сети в стиле CIFAR равна 6n+2 (8, 14, 20, 32, 56 …), а не " + depth);
         }
         int n = (depth - 2) / 6;
         return new Builder()
@@ -134,7 +135,10 @@ public final class ResNet {
         public Block build() {
             if (blocks.length != widths.length) {
                 throw new IllegalArgumentException(
-                        "one width per stage: " + Arrays.toString(widths));
+                        "нужна одна ширина на каждую стадию ("
+                                + blocks.length
+                                + "), а задано "
+                                + Arrays.toString(widths));
             }
             SequentialBlock net = new SequentialBlock();
             if (smallStem) { // (B, 1, 28, 28) -> (B, w0, 28, 28)
@@ -173,7 +177,8 @@ public final class ResNet {
             if (bottleneck) {
                 if (variant == Variant.PRE_ACTIVATION) {
                     throw new UnsupportedOperationException(
-                            "pre-activation bottlenecks are not built here");
+                            "узкие места (bottleneck) с предактивацией здесь не построены: для"
+                                    + " глубин 50+ выберите Variant.ORIGINAL");
                 }
                 return ResidualBlock.bottleneck(
                         width, stride, project, variant == Variant.ORIGINAL);

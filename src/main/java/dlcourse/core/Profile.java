@@ -73,7 +73,8 @@ public enum Profile {
     public final <T> T pick(T... bySize) {
         if (bySize.length != values().length) {
             throw new IllegalArgumentException(
-                    "pick needs one value per profile (smoke, laptop, full)");
+                    "pick: нужно по значению на каждый профиль (smoke, laptop, full), а задано "
+                            + bySize.length);
         }
         return bySize[ordinal()];
     }

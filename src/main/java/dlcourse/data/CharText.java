@@ -78,7 +78,7 @@ public final class CharText {
             int k = index[s.charAt(i)];
             if (k < 0) {
                 throw new IllegalArgumentException(
-                        "character '" + s.charAt(i) + "' is not in the vocabulary");
+                        "символа '" + s.charAt(i) + "' нет в словаре текста");
             }
             out[i] = k;
         }

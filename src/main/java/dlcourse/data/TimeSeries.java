@@ -66,7 +66,7 @@ public final class TimeSeries {
             }
         }
         if (v.isEmpty()) {
-            throw new IllegalArgumentException("no stock " + symbol + " in stocks.csv");
+            throw new IllegalArgumentException("в stocks.csv нет акции " + symbol);
         }
         float[] a = new float[v.size()];
         for (int i = 0; i < a.length; i++) {

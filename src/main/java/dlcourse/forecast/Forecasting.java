@@ -119,7 +119,13 @@ public final class Forecasting {
      */
     public static NDArray seasonal(TimeSeries.Windows w, int period) {
         if (w.horizon() > period || period > w.lookback()) {
-            throw new IllegalArgumentException("needs horizon ≤ period ≤ lookback");
+            throw new IllegalArgumentException(
+                    "сезонный прогноз требует горизонт ≤ период ≤ окно: горизонт "
+                            + w.horizon()
+                            + ", период "
+                            + period
+                            + ", окно "
+                            + w.lookback());
         }
         int from = w.lookback() - period;
         return w.x().get(new NDIndex(":, {}:{}, 0", from, from + w.horizon())); // (N, horizon)

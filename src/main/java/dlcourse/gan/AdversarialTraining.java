@@ -45,8 +45,10 @@ import tech.tablesaw.api.Table;
  * <p>Engine facts it relies on (platform notes): only one {@link GradientCollector} may be open, so
  * G's samples for the D step are detached with {@code stopGradient()}; during the G step D's
  * trainable parameters are frozen (not BatchNorm's running statistics, which must stay writable),
- * so no gradient of the G objective accumulates in D. Both players use Adam (lr 2·10⁻⁴, β1 0.5, the
- * DCGAN paper's settings). Losses are computed from logits ({@link #bce}).
+ * so no gradient of the G objective accumulates in D. Both players use Adam with β1 0.5 (the DCGAN
+ * paper) and the learning rates of the variant's paper ({@link GanVariant#learningRates}: 2·10⁻⁴
+ * for both in DCGAN, 10⁻³ for G and 2·10⁻⁴ for D in InfoGAN). Losses are computed from logits
+ * ({@link #bce}).
  *
  * <p>History (a tablesaw table, one row per {@code logEvery} generator steps, means over them):
  * {@code step, d_loss, g_loss, d_real} (mean D(x)), {@code d_fake} (mean D(G(z)) in the D step),

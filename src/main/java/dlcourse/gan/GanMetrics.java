@@ -56,7 +56,8 @@ public final class GanMetrics {
         int k = confusion.length;
         int classes = confusion[0].length;
         if (k > classes || classes > 20) {
-            throw new IllegalArgumentException("need codes ≤ classes ≤ 20");
+            throw new IllegalArgumentException(
+                    "нужно: кодов ≤ классов ≤ 20, а кодов " + k + ", классов " + classes);
         }
         int states = 1 << classes;
         long[] best = new long[states];

@@ -46,7 +46,8 @@ public final class InfoGan implements GanVariant {
 
     /**
      * The paper's MNIST set-up on the DCGAN architecture: a 10-way categorical code, 2 continuous
-     * codes, λ = 1 (continuous codes weighted 0.1 more, as in common implementations).
+     * codes, λ = 1 for the categorical term and λ = 0.1 for the continuous ones (their
+     * log-likelihood is multiplied by 0.1, as in common implementations).
      */
     public static GanModel dcgan(int width, int noiseDim) {
         return dcgan(width, noiseDim, 10, 2, 1f, 0.1f);

@@ -36,7 +36,11 @@ public final class TransposedConv2d extends AbstractBlock implements MultiplyAdd
 
     private TransposedConv2d(int filters, int kernel, int stride, int padding, boolean withBias) {
         if (kernel - 1 - padding < 0) {
-            throw new IllegalArgumentException("padding must be below the kernel size");
+            throw new IllegalArgumentException(
+                    "дополнение (padding) должно быть меньше размера ядра: "
+                            + padding
+                            + " ≥ "
+                            + kernel);
         }
         this.filters = filters;
         this.kernel = kernel;

@@ -292,7 +292,8 @@ public final class Lstm extends AbstractBlock {
 
         public Lstm build() {
             if (hidden <= 0) {
-                throw new IllegalArgumentException("setStateSize(H) with H > 0 is required");
+                throw new IllegalArgumentException(
+                        "задайте размер состояния: setStateSize(H), H > 0");
             }
             return new Lstm(this);
         }

@@ -57,7 +57,7 @@ public final class Recurrent {
     public static Block engineLstmChrono(int hidden, int longestDependency) {
         if (longestDependency < 3) {
             throw new IllegalArgumentException(
-                    "chrono initialisation needs a dependency of at least 3 steps, not "
+                    "хроно-инициализации нужна зависимость не короче 3 шагов, а не "
                             + longestDependency);
         }
         return new GateBiasInit(
