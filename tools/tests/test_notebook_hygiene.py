@@ -1,6 +1,7 @@
 """Committed notebooks are clean sources: no outputs, no execution counts, no magics that fetch
 or add jars (the library and its dependencies come from the java-dl kernel spec), the course's
-kernel, and a valid nbformat 4 document.
+kernel, a valid nbformat 4 document, and code lines of at most MAX_LINE characters (the Java
+formatter's limit is 100; a JShell cell is not a compilation unit it can format, CONTRIBUTING.md).
 
 "Committed" = tracked by git, plus untracked files git would pick up (not ignored), so that a
 dirty notebook is caught before it is committed.
@@ -16,6 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 KERNEL = "java-dl"
 # JJava magics that pull code from elsewhere; the kernel spec provides the classpath.
+MAX_LINE = 110
 FORBIDDEN_MAGIC = re.compile(r"^[ \t]*%%?(maven|mavenRepo|loadFromPOM|classpath|jars)\b", re.M)
 
 
@@ -59,6 +61,9 @@ def problems(text: str) -> list[str]:
         source = "".join(source) if isinstance(source, list) else source
         for m in FORBIDDEN_MAGIC.finditer(source):
             found.append(f"cell {i}: magic %{m.group(1)} (the java-dl kernel provides the classpath)")
+        for n, line in enumerate(source.split("\n"), 1):
+            if len(line) > MAX_LINE:
+                found.append(f"cell {i}, line {n}: {len(line)} characters, at most {MAX_LINE}: {line[:60]}…")
     return found
 
 
@@ -80,6 +85,11 @@ def _synthetic(**code_cell_fields) -> nbformat.NotebookNode:
     nb.cells = [nbformat.v4.new_markdown_cell("# t"),
                 nbformat.v4.new_code_cell(code_cell_fields.pop("source", "int x = 1;"), **code_cell_fields)]
     return nb
+
+
+def test_checker_catches_a_long_line():
+    found = problems(nbformat.writes(_synthetic(source="int x = 1;\n" + "x += 1; " * 20)))
+    assert found == [f"cell 1, line 2: 160 characters, at most {MAX_LINE}: {('x += 1; ' * 8)[:60]}…"], found
 
 
 def test_checker_accepts_a_clean_notebook():
