@@ -45,14 +45,15 @@ from xml.sax.saxutils import escape, quoteattr
 import nbformat
 from nbformat.v4 import new_code_cell
 
-KERNEL = "java-dl"
+import course_kernel
+
+KERNEL = course_kernel.NAME
 CELL_TIMEOUT = 120          # seconds per cell
 MAX_RESTARTS = 3            # kernel (re)starts per submission after the first, before the rest is skipped
 STARTUP_TIMEOUT = 180       # seconds for a kernel to start (a loaded machine needs more than nbclient's 60)
 STUB = ('// ВАШ КОД ЗДЕСЬ\n'
         'throw new UnsupportedOperationException("Решение не написано: замените эту строку своим кодом");')
 HIDDEN_NOTE = "Скрытая проверка не пройдена (её код и сообщение видит только преподаватель)."
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 # --- notebooks: markers and cells -----------------------------------------------------------
@@ -281,13 +282,13 @@ class Kernel:
         seconds = time.perf_counter() - t0
         stdout = "".join(o.get("text", "") for o in cell.outputs if o.get("name") == "stdout")
         stderr = "".join(o.get("text", "") for o in cell.outputs if o.get("name") == "stderr")
-        for o in cell.outputs:
-            if o.get("output_type") == "error":
-                ename = o.get("ename", "Error")
-                if ename == "CellTimeoutError" or seconds >= self.timeout:
-                    return Outcome("timeout", seconds, "CellTimeoutError",
-                                   f"ячейка выполнялась дольше {self.timeout} с и была прервана", stdout, stderr, cell.outputs)
-                return Outcome("error", seconds, ename, _message(o), stdout, stderr, cell.outputs)
+        o = course_kernel.first_error(cell.outputs)
+        if o:
+            ename = o.get("ename", "Error")
+            if course_kernel.timed_out(ename, seconds, self.timeout):
+                return Outcome("timeout", seconds, "CellTimeoutError",
+                               f"ячейка выполнялась дольше {self.timeout} с и была прервана", stdout, stderr, cell.outputs)
+            return Outcome("error", seconds, ename, _message(o), stdout, stderr, cell.outputs)
         if stderr.strip():
             return Outcome("stderr", seconds, "stderr", "ячейка писала в stderr: " + stderr.strip()[:300],
                            stdout, stderr, cell.outputs)
@@ -320,7 +321,7 @@ def _unprivileged_kernel_manager():
 def _message(error_output) -> str:
     """The student-facing text of a kernel error: the exception line, or the compiler's diagnostics
     followed by the offending line."""
-    tb = [_ANSI.sub("", line) for line in error_output.get("traceback", [])]
+    tb = course_kernel.traceback(error_output)
     lines = [line.rstrip() for line in "\n".join(tb).splitlines() if line.strip() and not line.lstrip().startswith("at ")]
     if error_output.get("ename") == "CompilationException":
         code = [line for line in lines if line.startswith("|")]
@@ -484,7 +485,9 @@ class Sandbox:
         spec = kernel_spec(kernel_name)
         home = re.search(r"-Ddlcourse\.home=(\S+)", spec.env.get("JJAVA_JVM_OPTS", ""))
         djl, engine = djl_caches()
-        paths = [sys.prefix, sys.base_prefix, spec.resource_dir, str(Path(__file__).resolve()), djl, engine]
+        # the runner inside is this file and the one module it imports
+        paths = [sys.prefix, sys.base_prefix, spec.resource_dir, str(Path(__file__).resolve()),
+                 str(Path(course_kernel.__file__).resolve()), djl, engine]
         paths += [p.removesuffix("/*") for p in spec.env.get("JJAVA_CLASSPATH", "").split(":") if p]
         if home:
             paths.append(str(Path(home.group(1)) / "data"))

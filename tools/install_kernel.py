@@ -12,8 +12,10 @@ import shutil
 import sys
 from pathlib import Path
 
+import course_kernel
+
 ROOT = Path(__file__).resolve().parent.parent
-KERNEL_NAME = "java-dl"
+KERNEL_NAME = course_kernel.NAME
 DISPLAY_NAME = "Java (DJL) — Интеллектуальные системы, лекции 7–8"
 
 

@@ -27,7 +27,9 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbconvert import HTMLExporter
 
-KERNEL = "java-dl"
+import course_kernel
+
+KERNEL = course_kernel.NAME
 CELL_TIMEOUT = 1800  # seconds per cell
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
@@ -85,15 +87,9 @@ class Result:
         return "\n".join(out)
 
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-
-
 def _error_output(cell) -> tuple[str, str, list[str]] | None:
-    for out in cell.get("outputs", []):
-        if out.get("output_type") == "error":
-            tb = [_ANSI.sub("", line) for line in out.get("traceback", [])]
-            return out.get("ename", "Error"), out.get("evalue", ""), tb
-    return None
+    out = course_kernel.first_error(cell.get("outputs", []))
+    return (out.get("ename", "Error"), out.get("evalue", ""), course_kernel.traceback(out)) if out else None
 
 
 def _plotly_as_html(nb):
@@ -147,10 +143,8 @@ def _failure(e: Exception, nb, current: dict, timeout: int, kernel_log: Path) ->
     stored = _error_output(cell) if i >= 0 else None
     text = str(e).strip()
     ename, evalue = type(e).__name__, text.splitlines()[0] if text else ""
-    # With interrupt_on_timeout nbclient interrupts the cell and then usually reports the
-    # kernel's interruption error, not a timeout: tell them apart by the time the cell took.
     timed_out = isinstance(e, CellTimeoutError) or (
-        i >= 0 and time.perf_counter() - current["start"] >= timeout)
+        i >= 0 and course_kernel.timed_out(ename, time.perf_counter() - current["start"], timeout))
     if timed_out:
         ename = "CellTimeoutError"
         evalue = f"the cell ran longer than {timeout} s and was interrupted"

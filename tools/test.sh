@@ -59,51 +59,7 @@ printf '  %-44s %-7s %8s  %s\n' "part" "status" "seconds" ""
 printf '  %-44s %-7s %8s  %s\n' "build/set-up (make setup)" "$(status $SETUP_RC)" "$SETUP_S" ""
 printf '  %-44s %-7s %8s  %s\n' "Java tests + formatter (mvn -B verify)" "$(status $MVN_RC)" "$MVN_S" "Surefire: ${SUREFIRE:-no summary line, see $LOGS/mvn.log}"
 printf '  %-44s %-7s %8s  %s\n' "notebooks and checks (pytest)" "$(status $PY_RC)" "$PY_S" "pytest: ${PYTEST:-no summary line, see $LOGS/pytest.log}"
-.venv/bin/python - "$LOGS/timings.json" <<'PY'
-import json, sys
-try:
-    t = json.load(open(sys.argv[1]))
-except (OSError, ValueError):
-    sys.exit(0)
-notebooks, browser, grading, kernel, other = {}, [], [], [], []
-for nodeid, d in t["tests"].items():
-    if "test_notebooks.py::" in nodeid:
-        profile, name = nodeid.split("[", 1)[1].rstrip("]").split("/", 1)
-        notebooks.setdefault(name, {})[profile] = d
-    elif any(f"{name}.py::" in nodeid for name in ("test_grading", "test_hostile", "test_nbgrader")):
-        grading.append(d)
-    elif "test_kernel_memory.py::" in nodeid:
-        kernel.append(("  kernel: 10 re-runs of a cell, start-up", d["outcome"], d["seconds"]))
-    elif "test_browser.py::" in nodeid:
-        browser.append(("  browser test (JupyterLab + Chromium)", d["outcome"], d["seconds"]))
-    elif "test_student_session.py::" in nodeid:
-        browser.append((f"  student session: {nodeid.split('::test_')[1][:33]}", d["outcome"], d["seconds"]))
-    elif "test_lab.py::test_the_plain_jjava_kernel" in nodeid:
-        browser.append(("  JJava's plain kernel runs the course", d["outcome"], d["seconds"]))
-    elif "test_lab.py::" in nodeid:
-        browser.append(("  make lab (the student's JupyterLab)", d["outcome"], d["seconds"]))
-    else:
-        other.append(d)
-profiles = sorted({p for runs in notebooks.values() for p in runs}, key=["smoke", "laptop", "full"].index)
-if notebooks:
-    print(f"  {'notebooks':<44} " + "".join(f"{p + ' (s)':>18}" for p in profiles))
-    for name, runs in sorted(notebooks.items()):
-        cells = [f"{runs[p]['outcome']} {runs[p]['seconds']:7.1f}" if p in runs else "-" for p in profiles]
-        print(f"    {name:<42} " + "".join(f"{c:>18}" for c in cells))
-    print(f"    {'all notebooks':<42} " + "".join(
-        f"{sum(r[p]['seconds'] for r in notebooks.values() if p in r):>18.1f}" for p in profiles))
-rows = browser + kernel
-if grading:
-    worst = max((d["outcome"] for d in grading), key=["skipped", "passed", "failed"].index)
-    # the grading tests share one session fixture: its time is charged to the first of them
-    rows.append((f"  grading, honest and hostile ({len(grading)} tests)", worst, sum(d["seconds"] for d in grading)))
-if other:
-    worst = max((d["outcome"] for d in other), key=["skipped", "passed", "failed"].index)
-    rows.append((f"  other checks ({len(other)} tests: hygiene, pins)", worst,
-                 sum(d["seconds"] for d in other)))
-for label, outcome, s in rows:
-    print(f"  {label:<44} {outcome:<7} {s:>8.1f}")
-PY
+.venv/bin/python tools/timings.py "$LOGS/timings.json"
 printf '  %-44s %-7s %8s\n' "total" "" "$(since "$T_ALL")"
 
 [ "$MVN_RC" -eq 0 ] && [ "$PY_RC" -eq 0 ]

@@ -1,8 +1,8 @@
 """Shared set-up for the course's tests: import path, timings, and the end-of-run table.
 
-Every test's duration (and, for notebooks, the kernel's wall time and the cells that wrote to
-stderr) is printed as a table at the end of the session and written to
-build/test/timings.json, which tools/test.sh folds into its final summary.
+Every test's duration (and, for notebooks, the kernel's wall time, the slowest cell and the cells
+that wrote to stderr) is written to build/test/timings.json and summarised at the end of the
+session by tools/timings.py, which tools/test.sh calls again for its final summary.
 """
 import json
 import sys
@@ -15,6 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TOOLS = ROOT / "tools"
 if str(TOOLS) not in sys.path:
     sys.path.insert(0, str(TOOLS))
+
+import timings  # noqa: E402  (tools/ is on the path only now)
 
 BUILD = ROOT / "build" / "test"
 
@@ -58,23 +60,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     BUILD.mkdir(parents=True, exist_ok=True)
     (BUILD / "timings.json").write_text(json.dumps(
         {"total_seconds": round(total, 2), "tests": _durations, "notebooks": _notebooks}, indent=2))
-    if not _durations:
-        return
-    tr.write_sep("=", "timings")
-    if _notebooks:
-        tr.write_line(f"{'notebook':<40} {'status':<8} {'wall s':>8}  slowest cell   stderr")
-        for name, n in sorted(_notebooks.items()):
-            slow = n["slowest_cell"]
-            slow_txt = f"#{slow['index']} {slow['seconds']:.1f} s" if slow else "-"
-            err = ",".join(map(str, n["stderr_cells"])) or "-"
-            tr.write_line(f"{name:<40} {'ok' if n['ok'] else 'FAILED':<8} {n['seconds']:>8.1f}  {slow_txt:<14} {err}")
-        if any(n["stderr_cells"] for n in _notebooks.values()):
-            tr.write_line("(stderr: cells that wrote to stderr; reported only, it does not fail the test)")
-        tr.write_line("")
-    tr.write_line(f"{'test':<70} {'outcome':<8} {'s':>8}")
-    for nodeid, d in _durations.items():
-        short = nodeid.replace("tools/tests/", "")
-        if len(short) > 70:
-            short = short[:67] + "..."
-        tr.write_line(f"{short:<70} {d['outcome']:<8} {d['seconds']:>8.1f}")
-    tr.write_line(f"{'total (pytest session)':<70} {'':<8} {total:>8.1f}")
+    if _durations:
+        tr.write_sep("=", "timings")
+        for line in timings.lines(json.loads((BUILD / "timings.json").read_text())):
+            tr.write_line(line)
+        tr.write_line(f"  {'total (pytest session)':<44} {'':<7} {total:>8.1f}")

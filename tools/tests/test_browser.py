@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+import course_kernel
 from labserver import STUDENT_CONFIG, free_port, private_state, running
 from run_notebook import PLOTLY_MIME, execute
 
@@ -54,7 +55,7 @@ def browser():
 def executed_notebook(tmp_path_factory, browser):
     src = tmp_path_factory.mktemp("src") / "plot.ipynb"
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "java-dl", "display_name": "Java", "language": "java"}
+    nb.metadata["kernelspec"] = {"name": course_kernel.NAME, "display_name": "Java", "language": "java"}
     nb.cells = [nbformat.v4.new_markdown_cell("# Browser check"), nbformat.v4.new_code_cell(CODE)]
     nbformat.write(nb, src)
     served = tmp_path_factory.mktemp("lab")

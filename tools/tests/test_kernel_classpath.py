@@ -5,8 +5,8 @@ import json
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-SPEC = ROOT / ".venv" / "share" / "jupyter" / "kernels" / "java-dl" / "kernel.json"
+
+from course_kernel import SPEC
 
 
 def classpath_entries(spec: Path) -> list[Path]:

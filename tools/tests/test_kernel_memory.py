@@ -15,6 +15,8 @@ from pathlib import Path
 
 from jupyter_client.manager import start_new_kernel
 
+import course_kernel
+
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "build" / "test" / "kernel-memory.json"
 
@@ -77,7 +79,7 @@ def run(client, code, timeout=300):
 
 def test_rerunning_a_training_cell_keeps_memory_flat_and_start_up_is_timed():
     t0 = time.perf_counter()
-    km, client = start_new_kernel(kernel_name="java-dl", startup_timeout=120)
+    km, client = start_new_kernel(kernel_name=course_kernel.NAME, startup_timeout=120)
     try:
         ready = time.perf_counter() - t0
         run(client, IMPORTS)

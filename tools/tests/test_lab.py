@@ -10,6 +10,7 @@ import re
 import secrets
 from pathlib import Path
 
+import course_kernel
 from labserver import free_port, get, get_json, private_state, running
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,7 +36,7 @@ def test_make_lab_serves_the_course_to_a_student(tmp_path):
             f"disabledExtensions = {config.group(1) if config else None}")
 
         kernels = get_json(f"{base}/api/kernelspecs?token={token}")["kernelspecs"]
-        assert set(kernels) == {"java-dl"}, f"kernels offered to the student: {sorted(kernels)}"
+        assert set(kernels) == {course_kernel.NAME}, f"kernels offered to the student: {sorted(kernels)}"
         assert get(f"{base}/formgrader?token={token}")[0] == 404, "nbgrader's formgrader is served"
 
     text = log.read_text(errors="replace")

@@ -14,8 +14,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
+import course_kernel
+
 ROOT = Path(__file__).resolve().parents[2]
-KERNEL = "java-dl"
+KERNEL = course_kernel.NAME
 # JJava magics that pull code from elsewhere; the kernel spec provides the classpath.
 MAX_LINE = 110
 FORBIDDEN_MAGIC = re.compile(r"^[ \t]*%%?(maven|mavenRepo|loadFromPOM|classpath|jars)\b", re.M)
