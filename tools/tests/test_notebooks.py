@@ -12,8 +12,10 @@ another folder; DL_CELL_TIMEOUT=<seconds> changes the per-cell limit (default 18
 import os
 from pathlib import Path
 
+import nbformat
 import pytest
 
+import course_kernel
 from run_notebook import CELL_TIMEOUT, execute
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,3 +40,22 @@ def test_notebook_runs(profile, notebook, checkpoints, record_notebook):
     record_notebook(result, profile)
     if not result.ok:
         pytest.fail(result.describe(), pytrace=False)
+
+
+def test_a_false_claim_fails_the_notebook(tmp_path):
+    """Every «Проверяем утверждения лекции» check is a Java `assert`, alive only because the kernel
+    runs with -ea: a false one must fail the run at its cell, with its message, and stop the rest."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": course_kernel.NAME, "display_name": "Java", "language": "java"}
+    nb.cells = [nbformat.v4.new_code_cell('assert 2 + 2 == 4 : "arithmetic";'),
+                nbformat.v4.new_code_cell('assert 2 + 2 == 5 : "the lecture claims otherwise";'),
+                nbformat.v4.new_code_cell('System.out.println("never reached");')]
+    path = tmp_path / "claims.ipynb"
+    nbformat.write(nb, path)
+    result = execute(path, tmp_path / "out", 120)
+    assert not result.ok, "a false assert passed: is -ea missing from the kernel spec?"
+    assert result.failure.index == 1, result.describe()
+    # JJava reports it as RuntimeException: "java.lang.AssertionError, <message>"
+    reported = f"{result.failure.ename}: {result.failure.evalue}"
+    assert "AssertionError" in reported and "the lecture claims otherwise" in reported, result.describe()
+    assert not nbformat.read(result.executed, as_version=4).cells[2].get("outputs"), "ran past the failure"
