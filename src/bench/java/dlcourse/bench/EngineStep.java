@@ -58,8 +58,8 @@ final class EngineStep {
             try (GradientCollector gc = trainer.newGradientCollector()) {
                 NDArray loss = trainer.getLoss().evaluate(y, trainer.forward(x));
                 gc.backward(loss);
-                loss.getFloat(); // read back, as any loop that watches its loss must (and waits
-                // for a GPU)
+                // read back, as any loop that watches its loss must (and waits for a GPU)
+                loss.getFloat();
             }
             trainer.step();
         }

@@ -150,9 +150,8 @@ public final class TimeSeries {
         private Windows windows(int from, int to, int lookback, int horizon, int stride) {
             List<Integer> starts = new ArrayList<>();
             for (int t = from + lookback; t + horizon <= to; t += stride) {
-                starts.add(
-                        t); // inputs [t − lookback, t), targets [t, t + horizon), all inside [from,
-                // to)
+                // inputs [t − lookback, t), targets [t, t + horizon), all inside [from, to)
+                starts.add(t);
             }
             int n = starts.size();
             float[] x = new float[n * lookback];

@@ -12,6 +12,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import dlcourse.data.TimeSeries;
 import dlcourse.plot.Plots;
+import java.util.List;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -59,41 +60,32 @@ public final class Forecasting {
         int from = lookback - period;
         Block seasonal =
                 new LambdaBlock(
-                        x ->
-                                new NDList(
-                                        x.head()
-                                                .get(
-                                                        new NDIndex(
-                                                                ":, {}:{}, 0",
-                                                                from,
-                                                                from + horizon))),
+                        x -> new NDList(steps(x.head(), from, from + horizon).squeeze(2)),
                         "seasonal");
         Block differenced =
                 new SequentialBlock()
                         .add(
                                 new LambdaBlock(
-                                        x ->
-                                                new NDList(
-                                                        x.head()
-                                                                .get(
-                                                                        new NDIndex(
-                                                                                ":, {}:, :",
-                                                                                period))
-                                                                .sub(
-                                                                        x.head()
-                                                                                .get(
-                                                                                        new NDIndex(
-                                                                                                ":, :{},"
-                                                                                                    + " :",
-                                                                                                lookback
-                                                                                                        - period)))
-                                                                .div(scale)),
+                                        x -> new NDList(difference(x.head(), period).div(scale)),
                                         "difference"))
                         .add(net)
                         .add(new LambdaBlock(x -> new NDList(x.head().mul(scale)), "rescale"));
         return new ParallelBlock(
                 outs -> new NDList(outs.get(0).head().add(outs.get(1).head())),
-                java.util.List.of(seasonal, differenced));
+                List.of(seasonal, differenced));
+    }
+
+    /** Steps {@code from} (inclusive) to {@code to} (exclusive) of {@code x (B, T, C)}. */
+    private static NDArray steps(NDArray x, long from, long to) {
+        return x.get(new NDIndex(":, {}:{}, :", from, to));
+    }
+
+    /**
+     * The seasonal difference d_t = x_t − x_{t−period} of {@code x (B, T, C)}: (B, T − period, C).
+     */
+    private static NDArray difference(NDArray x, int period) {
+        long length = x.getShape().get(1);
+        return steps(x, period, length).sub(steps(x, 0, length - period));
     }
 
     /**
@@ -101,9 +93,7 @@ public final class Forecasting {
      * inputs.
      */
     public static float differenceScale(TimeSeries.Windows w, int period) {
-        NDArray d =
-                w.x().get(new NDIndex(":, {}:, 0", period))
-                        .sub(w.x().get(new NDIndex(":, :{}, 0", w.lookback() - period)));
+        NDArray d = difference(w.x(), period);
         return (float) Math.sqrt(d.sub(d.mean()).square().mean().getFloat());
     }
 

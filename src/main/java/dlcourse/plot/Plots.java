@@ -96,12 +96,7 @@ public final class Plots {
                         .xAxis(
                                 Axis.builder()
                                         .title("эпоха")
-                                        .tickSettings(
-                                                TickSettings.builder()
-                                                        .tickMode(TickSettings.TickMode.LINEAR)
-                                                        .tick0(1)
-                                                        .dTick(every)
-                                                        .build())
+                                        .tickSettings(linearTicks(1, every))
                                         .build())
                         .yAxis2(
                                 Axis.builder()
@@ -110,15 +105,19 @@ public final class Plots {
                                         .overlaying(ScatterTrace.YAxis.Y)
                                         .range(0, 1)
                                         .showGrid(false)
-                                        .tickSettings(
-                                                TickSettings.builder()
-                                                        .tickMode(TickSettings.TickMode.LINEAR)
-                                                        .tick0(0)
-                                                        .dTick(0.2)
-                                                        .build())
+                                        .tickSettings(linearTicks(0, 0.2))
                                         .build())
                         .build();
         return new Figure(layout, traces.toArray(Trace[]::new));
+    }
+
+    /** Ticks at {@code first}, {@code first + every}, … */
+    private static TickSettings linearTicks(double first, double every) {
+        return TickSettings.builder()
+                .tickMode(TickSettings.TickMode.LINEAR)
+                .tick0(first)
+                .dTick(every)
+                .build();
     }
 
     /** Draws a figure in the notebook (plotly JSON); outside a notebook prints its title. */

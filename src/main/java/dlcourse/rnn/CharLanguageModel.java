@@ -27,17 +27,16 @@ public final class CharLanguageModel {
 
     private CharLanguageModel() {}
 
+    /** Character indices (B, T) → one-hot vectors (B, T, V). */
+    private static NDArray oneHot(NDArray indices, int vocabSize) {
+        return indices.toType(DataType.INT64, false)
+                .oneHot(vocabSize)
+                .toType(DataType.FLOAT32, false);
+    }
+
     public static SequentialBlock of(Block recurrent, int vocabSize) {
         return new SequentialBlock()
-                .add(
-                        new LambdaBlock(
-                                x ->
-                                        new NDList(
-                                                x.head()
-                                                        .toType(DataType.INT64, false)
-                                                        .oneHot(vocabSize)
-                                                        .toType(DataType.FLOAT32, false)),
-                                "oneHot")) // (B, T) -> (B, T, V)
+                .add(new LambdaBlock(x -> new NDList(oneHot(x.head(), vocabSize)), "oneHot"))
                 .add(recurrent) // -> (B, T, H)
                 .add(Linear.builder().setUnits(vocabSize).build()); // -> (B, T, V)
     }

@@ -170,8 +170,8 @@ public final class Recurrent {
             boolean fresh = !lstm.isInitialized();
             lstm.initialize(manager, dataType, inputShapes);
             if (!fresh) {
-                return; // trained, loaded from a checkpoint or re-used by a re-run cell: its biases
-                // stay
+                // trained, loaded from a checkpoint or re-used by a re-run cell: its biases stay
+                return;
             }
             // engine gate order: input, forget, candidate, output; the two biases add up.
             NDIndex input = new NDIndex("0:{}", hidden);

@@ -73,16 +73,16 @@ public final class Interruptible {
         if (Thread.currentThread().getName().equals(THREAD_NAME)) {
             return call(work);
         }
-        Engine.getInstance(); // loaded, if at all, by the caller's thread, as when the work ran
-        // there
+        // loaded, if at all, by the caller's thread, as when the work ran there
+        Engine.getInstance();
         Work w = new Work();
         Future<T> result =
                 THREAD.submit(
                         () -> {
                             current = w;
                             try {
-                                checkStop(); // interrupted while it waited for an earlier
-                                // computation
+                                // interrupted while it waited for an earlier computation
+                                checkStop();
                                 return work.call();
                             } finally {
                                 current = null;

@@ -261,8 +261,8 @@ public final class Training {
             Parameter parameter = p.getValue();
             if (parameter.isInitialized()) {
                 if (parameter.getArray().isReleased()) {
-                    parameter.close(); // freed with an earlier result (Result.close): initialised
-                    // afresh
+                    // freed with an earlier result (Result.close): initialised afresh
+                    parameter.close();
                 } else {
                     parameter.getArray().attach(model.getNDManager());
                 }

@@ -107,9 +107,8 @@ class AdversarialTrainingTest {
             NDArray real = m.randomUniform(-1f, 1f, new Shape(6, 1, 28, 28));
             NDArray labels = m.zeros(new Shape(6));
             t.discriminatorStep(real, labels);
-            t.generatorStep(
-                    6); // both optimizers have stepped once (the first step rejects all-zero
-            // gradients)
+            // both optimizers have stepped once (the first step rejects all-zero gradients)
+            t.generatorStep(6);
 
             List<float[]> gW = values(gan.generator(), false);
             List<float[]> gGrad = values(gan.generator(), true);

@@ -107,4 +107,24 @@ class CausalConvolutionTest {
             }
         }
     }
+
+    /**
+     * Causality.lookAhead, which notebook 07 prints, is exactly 0 for a causal convolution and
+     * positive for an ordinary centred one, which sees one step ahead.
+     */
+    @Test
+    void lookAheadSeparatesACausalConvolutionFromACentredOne() {
+        Seeds.fix(4);
+        try (NDManager m = NDManager.newBaseManager()) {
+            assertEquals(0f, Causality.lookAhead(new CausalConv1d(3, 3, 2), T, 20, m), 0f);
+            Block centred =
+                    ai.djl.nn.convolutional.Conv1d.builder()
+                            .setKernelShape(new Shape(3))
+                            .setFilters(3)
+                            .optPadding(new Shape(1))
+                            .build();
+            assertTrue(
+                    Causality.lookAhead(centred, T, 20, m) > 1e-4, "a centred kernel looks ahead");
+        }
+    }
 }

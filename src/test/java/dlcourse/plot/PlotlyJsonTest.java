@@ -10,7 +10,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
+import tech.tablesaw.plotly.api.Histogram;
+import tech.tablesaw.plotly.api.ScatterPlot;
+import tech.tablesaw.plotly.api.VerticalBarPlot;
 import tech.tablesaw.plotly.components.Figure;
 
 class PlotlyJsonTest {
@@ -88,5 +92,57 @@ class PlotlyJsonTest {
         Object v = PlotlyJson.numericArrays(List.of("1", "two"));
         assertEquals(List.of("1", "two"), v);
         assertTrue(PlotlyJson.numericArrays(List.of()) instanceof List<?>);
+    }
+
+    /**
+     * tablesaw's own plots, which a student may build, come through with their kind, their numbers
+     * and their text; the bundle is valid JSON (serialised and read back by Jackson unchanged).
+     */
+    @Test
+    void tablesawsOwnPlotsBecomeValidPlotlyJson() throws Exception {
+        Table t =
+                Table.create(
+                        "t",
+                        StringColumn.create("класс", "футболка", "брюки", "сумка"),
+                        DoubleColumn.create("доля", 0.5, 0.25, 0.125),
+                        DoubleColumn.create("x", 1, 2, 3));
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (Figure f :
+                List.of(
+                        Histogram.create("гистограмма", t, "доля"),
+                        VerticalBarPlot.create("столбцы", t, "класс", "доля"),
+                        ScatterPlot.create("точки", t, "x", "доля"))) {
+            Map<String, Object> json = PlotlyJson.of(f);
+            assertTrue(mapper.readTree(mapper.writeValueAsString(json)).isObject(), "valid JSON");
+            Map<?, ?> trace = (Map<?, ?>) ((List<?>) json.get("data")).get(0);
+            String type = String.valueOf(trace.get("type"));
+            assertTrue(List.of("histogram", "bar", "scatter").contains(type), type);
+            Object values = type.equals("histogram") ? trace.get("x") : trace.get("y");
+            assertEquals(List.of(0.5, 0.25, 0.125), values, type);
+        }
+        Map<?, ?> bar =
+                (Map<?, ?>)
+                        ((List<?>)
+                                        PlotlyJson.of(
+                                                        VerticalBarPlot.create(
+                                                                "b", t, "класс", "доля"))
+                                                .get("data"))
+                                .get(0);
+        assertEquals(List.of("футболка", "брюки", "сумка"), bar.get("x"), "categories stay text");
+    }
+
+    /** Text reaches plotly as written: tablesaw's HTML escaping and JavaScript quoting undone. */
+    @Test
+    void textSurvivesVerbatim() {
+        String title = "a < b & c > d: «ёж» 'one' \"two\" \\ end";
+        Figure f =
+                Plots.lines(
+                        title,
+                        "x",
+                        "y",
+                        new Plots.Series(title, new double[] {1}, new double[] {2}));
+        Map<String, Object> json = PlotlyJson.of(f);
+        assertEquals(Map.of("text", title), ((Map<?, ?>) json.get("layout")).get("title"));
+        assertEquals(title, ((Map<?, ?>) ((List<?>) json.get("data")).get(0)).get("name"));
     }
 }

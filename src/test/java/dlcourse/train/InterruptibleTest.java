@@ -29,8 +29,9 @@ class InterruptibleTest {
                                                 Interruptible.checkStop();
                                                 steps.incrementAndGet();
                                                 looping.countDown();
-                                                Thread.sleep(5); // a step that never looks at the
-                                                // thread's interrupt flag
+                                                // a step that never looks at the thread's interrupt
+                                                // flag
+                                                Thread.sleep(5);
                                             }
                                         },
                                         toldTheStudent::incrementAndGet);

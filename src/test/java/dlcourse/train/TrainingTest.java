@@ -61,6 +61,12 @@ class TrainingTest {
                 .add(Linear.builder().setUnits(10).build());
     }
 
+    private static NDArray oneHot(NDArray tokens, int v) {
+        return tokens.toType(ai.djl.ndarray.types.DataType.INT64, false)
+                .oneHot(v)
+                .toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+    }
+
     private static Training.Builder setup(String name, int epochs) {
         return Training.of(perceptron(), new Shape(1, 28, 28))
                 .optName(name)
@@ -518,23 +524,10 @@ class TrainingTest {
                         .optLabels(target)
                         .setSampling(16, false)
                         .build();
+        // (B, T) -> one-hot (B, T, V) -> (B, T, V) scores
         Block net =
                 new SequentialBlock()
-                        .add(
-                                new LambdaBlock(
-                                        in ->
-                                                new NDList(
-                                                        in.head()
-                                                                .toType(
-                                                                        ai.djl.ndarray.types
-                                                                                .DataType.INT64,
-                                                                        false)
-                                                                .oneHot(v)
-                                                                .toType(
-                                                                        ai.djl.ndarray.types
-                                                                                .DataType.FLOAT32,
-                                                                        false)))) // (B, T) -> (B,
-                        // T, V)
+                        .add(new LambdaBlock(in -> new NDList(oneHot(in.head(), v)), "oneHot"))
                         .add(Linear.builder().setUnits(v).build()); // -> (B, T, V)
         try (Training.Result r =
                 Training.of(net, new Shape(t))
