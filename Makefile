@@ -4,13 +4,14 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 NB    ?=
 
-.PHONY: help setup lab test test-java test-notebooks notebook-figures run bench bench-performance release grade bench-grading clean
+.PHONY: help setup lab test test-java test-notebooks notebook-figures seed-study run bench bench-performance release grade bench-grading clean
 
 help:
 	@echo "make setup            set up everything (Python env, Java library, kernel, data); idempotent"
 	@echo "make lab              set up, then open the course in JupyterLab (LAB_ARGS=\"--no-browser --port=8890\" for options)"
 	@echo "make test             library unit tests + every notebook executed headless (smoke profile)"
 	@echo "make notebook-figures PROFILE=laptop   every notebook in one profile -> docs/notebooks-<profile>.md (what each prints about the lecture's claims)"
+	@echo "make seed-study NB=notebooks/04-resnet.ipynb PROFILE=laptop SEEDS=3   one notebook over seeds -> docs/seeds-<notebook>-<profile>.md (mean ± sd of what it prints)"
 	@echo "make run NB=notebooks/01-alexnet.ipynb   execute one notebook headless -> build/notebooks/ (.ipynb + .html)"
 	@echo "make bench            training-speed benchmark (images/s, time per epoch) -> docs/benchmarks.md (AlexNet, smoke/laptop and full settings)"
 	@echo "make release          student versions of the assignments -> assignments/release/ (docs/grading.md)"
@@ -38,6 +39,10 @@ test-notebooks:
 notebook-figures: setup
 	DL_TEST_PROFILES=$(or $(PROFILE),laptop) DL_PROFILE=smoke $(PY) -m pytest -q tools/tests/test_notebooks.py
 	$(PY) tools/notebook_figures.py $(or $(PROFILE),laptop)
+
+seed-study: setup
+	@test -n "$(NB)" || { echo "usage: make seed-study NB=notebooks/<name>.ipynb [PROFILE=laptop] [SEEDS=3]"; exit 2; }
+	$(PY) tools/seed_study.py $(NB) --profile $(or $(PROFILE),laptop) --seeds $(or $(SEEDS),3)
 
 run: setup
 	@test -n "$(NB)" || { echo "usage: make run NB=notebooks/<name>.ipynb [DL_PROFILE=smoke|laptop|full]"; exit 2; }

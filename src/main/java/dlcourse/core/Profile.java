@@ -90,6 +90,15 @@ public enum Profile {
     /** One paragraph for the top of a notebook: which profile ran and how to get the others. */
     public String banner() {
         StringBuilder sb = new StringBuilder();
+        if (Seeds.replicate() != 0) {
+            sb.append("Повтор ")
+                    .append(Seeds.replicate())
+                    .append(" исследования по зёрнам (")
+                    .append(Seeds.REPLICATE)
+                    .append("): все зёрна сдвинуты на ")
+                    .append(1000 * Seeds.replicate())
+                    .append('\n');
+        }
         sb.append("Профиль: ").append(id).append(" — ").append(description).append('\n');
         sb.append("Другие профили: ");
         for (Profile p : values()) {
