@@ -36,7 +36,8 @@ import tech.tablesaw.api.Table;
  * conditions and terms.
  *
  * <pre>{@code
- * try (var gan = AdversarialTraining.of(Dcgan.courseSized().build()).optDiscriminatorSteps(1).start()) {
+ * var dcgan = Dcgan.courseSized().build();
+ * try (var gan = AdversarialTraining.of(dcgan).optDiscriminatorSteps(1).start()) {
  *     gan.fit(FashionMnistData.train(64), 500);
  *     Images.show(Images.grid(gan.generate(z), 8, 2), "samples");
  * }

@@ -53,8 +53,8 @@ import tech.tablesaw.api.Table;
  * <p>Recurrent networks need {@link Builder#optClipGradients}:
  *
  * <pre>{@code
- * var run = Training.of(net, new Shape(72, 1)).optLoss(Loss.l2Loss()).optClipGradients(1).optEpochs(5)
- *         .fit(windows.train(), windows.valid());
+ * var run = Training.of(net, new Shape(72, 1)).optLoss(Loss.l2Loss()).optClipGradients(1)
+ *         .optEpochs(5).fit(windows.train(), windows.valid());
  * }</pre>
  */
 public final class Training {

@@ -80,19 +80,17 @@ class LayeringTest {
         assertEquals(Set.of("core", "plot"), referencedPackages(code));
     }
 
+    /** The edges that do not go down a layer, as "from -> to", sorted. */
     static List<String> violations(Map<String, Set<String>> graph) {
         List<String> out = new ArrayList<>();
-        new TreeMap<>(graph)
-                .forEach(
-                        (from, targets) ->
-                                new TreeSet<>(targets)
-                                        .stream()
-                                                .filter(
-                                                        to ->
-                                                                LAYERS.getOrDefault(to, 99)
-                                                                        >= LAYERS.getOrDefault(
-                                                                                from, -1))
-                                                .forEach(to -> out.add(from + " -> " + to)));
+        for (var entry : new TreeMap<>(graph).entrySet()) {
+            int from = LAYERS.getOrDefault(entry.getKey(), -1);
+            for (String to : new TreeSet<>(entry.getValue())) {
+                if (LAYERS.getOrDefault(to, Integer.MAX_VALUE) >= from) {
+                    out.add(entry.getKey() + " -> " + to);
+                }
+            }
+        }
         return out;
     }
 
