@@ -61,6 +61,16 @@ class TrainingTest {
                 .add(Linear.builder().setUnits(10).build());
     }
 
+    /** Softmax cross-entropy times NaN: a loss that diverges on the first batch. */
+    private static Loss nanLoss() {
+        return new Loss("nan") {
+            @Override
+            public NDArray evaluate(NDList labels, NDList predictions) {
+                return Loss.softmaxCrossEntropyLoss().evaluate(labels, predictions).mul(Float.NaN);
+            }
+        };
+    }
+
     private static NDArray oneHot(NDArray tokens, int v) {
         return tokens.toType(ai.djl.ndarray.types.DataType.INT64, false)
                 .oneHot(v)
@@ -101,15 +111,7 @@ class TrainingTest {
 
     @Test
     void aNonFiniteLossStopsTrainingWithAClearMessage() {
-        Loss nan =
-                new Loss("nan") {
-                    @Override
-                    public NDArray evaluate(NDList labels, NDList predictions) {
-                        return Loss.softmaxCrossEntropyLoss()
-                                .evaluate(labels, predictions)
-                                .mul(Float.NaN);
-                    }
-                };
+        Loss nan = nanLoss();
         LossNotFiniteException e =
                 assertThrows(
                         LossNotFiniteException.class,
@@ -143,15 +145,7 @@ class TrainingTest {
                         + first
                         + " then "
                         + again.last("train_loss"));
-        Loss nan =
-                new Loss("nan") {
-                    @Override
-                    public NDArray evaluate(NDList labels, NDList predictions) {
-                        return Loss.softmaxCrossEntropyLoss()
-                                .evaluate(labels, predictions)
-                                .mul(Float.NaN);
-                    }
-                };
+        Loss nan = nanLoss();
         assertThrows(
                 LossNotFiniteException.class,
                 () ->
