@@ -156,7 +156,6 @@ public final class TransposedConv2d extends AbstractBlock implements MultiplyAdd
 
     /** (B, C, H, W) → (B, F, (H+m−1)·s, (W+m−1)·s), m = ⌈k/s⌉: all phases, before cropping by p. */
     private static NDArray byPhases(NDArray x, NDArray w, NDArray b, int s) {
-        long batch = x.getShape().get(0), h = x.getShape().get(2), wd = x.getShape().get(3);
         long channels = w.getShape().get(0), filters = w.getShape().get(1);
         int k = (int) w.getShape().get(2), m = (k + s - 1) / s;
         NDManager manager = x.getManager();
@@ -169,15 +168,13 @@ public final class TransposedConv2d extends AbstractBlock implements MultiplyAdd
                                 taps.reshape(channels, filters, m, s, m, s),
                                 manager) // tap j·s + r → (j, r)
                         .flip(2, 4) // correlation: taps reversed
-                        .transpose(3, 5, 1, 0, 2, 4) // (s, s, F, C, m, m)
-                        .reshape(s * s * filters, channels, m, m);
-        NDArray bias = b == null ? null : inManager(b.tile(s * s), manager); // one copy per phase
+                        .transpose(1, 3, 5, 0, 2, 4) // (F, s, s, C, m, m)
+                        .reshape(filters * s * s, channels, m, m);
+        NDArray bias = b == null ? null : inManager(b.repeat(s * s), manager); // one per phase
         NDArray q =
                 Conv2d.conv2d(x, phases, bias, new Shape(1, 1), new Shape(m - 1, m - 1))
-                        .head(); // (B, s²F, H+m−1, W+m−1)
-        return q.reshape(batch, s, s, filters, h + m - 1, wd + m - 1)
-                .transpose(0, 3, 4, 1, 5, 2)
-                .reshape(batch, filters, (h + m - 1) * s, (wd + m - 1) * s); // depth-to-space
+                        .head(); // (B, F·s², H+m−1, W+m−1)
+        return PixelShuffle.depthToSpace(q, s); // (B, F, (H+m−1)·s, (W+m−1)·s)
     }
 
     /**
