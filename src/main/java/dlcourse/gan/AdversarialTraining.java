@@ -32,8 +32,8 @@ import tech.tablesaw.api.Table;
 /**
  * The adversarial game of the lecture (figure 47), trained the way the lecture states it: k steps
  * of the discriminator, then one step of the generator, each time holding the opponent fixed. One
- * loop serves GAN, DCGAN, conditional GAN and InfoGAN: a {@link GanVariant} adds its codes,
- * conditions and terms.
+ * loop serves GAN, DCGAN, conditional GAN, InfoGAN and SRGAN: a {@link GanVariant} adds its inputs,
+ * codes, conditions and terms.
  *
  * <pre>{@code
  * var dcgan = Dcgan.courseSized().build();
@@ -46,14 +46,15 @@ import tech.tablesaw.api.Table;
  * <p>Engine facts it relies on (platform notes): only one {@link GradientCollector} may be open, so
  * G's samples for the D step are detached with {@code stopGradient()}; during the G step D's
  * trainable parameters are frozen (not BatchNorm's running statistics, which must stay writable),
- * so no gradient of the G objective accumulates in D. Both players use Adam with β1 0.5 (the DCGAN
- * paper) and the learning rates of the variant's paper ({@link GanVariant#learningRates}: 2·10⁻⁴
- * for both in DCGAN, 10⁻³ for G and 2·10⁻⁴ for D in InfoGAN). Losses are computed from logits
- * ({@link #bce}).
+ * so no gradient of the G objective accumulates in D. Both players use Adam with the β1 and the
+ * learning rates of the variant's paper ({@link GanVariant#beta1}, {@link
+ * GanVariant#learningRates}: β1 0.5 and 2·10⁻⁴ for both in DCGAN; 10⁻³ for G and 2·10⁻⁴ for D in
+ * InfoGAN; β1 0.9 and 10⁻⁴ in SRGAN). Losses are computed from logits ({@link #bce}).
  *
  * <p>History (a tablesaw table, one row per {@code logEvery} generator steps, means over them):
  * {@code step, d_loss, g_loss, d_real} (mean D(x)), {@code d_fake} (mean D(G(z)) in the D step),
- * {@code extra} (the variant's term, 0 for plain GANs), {@code seconds}.
+ * {@code extra} (the variant's term, 0 for plain GANs), {@code content} (G's content term, SRGAN
+ * only), {@code seconds}.
  */
 public final class AdversarialTraining implements AutoCloseable {
 
@@ -78,7 +79,6 @@ public final class AdversarialTraining implements AutoCloseable {
     private double seconds;
     private Iterator<Batch> batches;
     private RandomAccessDataset source;
-    private int lastBatch = 1;
     private final boolean quiet;
     private boolean closed;
 
@@ -109,9 +109,13 @@ public final class AdversarialTraining implements AutoCloseable {
         discriminatorAdam = FitOptimizer.adam(b.discriminatorLr, b.beta1);
         generator = generatorModel.newTrainer(generatorAdam.config(BCE, device));
         discriminator = discriminatorModel.newTrainer(discriminatorAdam.config(BCE, device));
-        List<Shape> gIn = new ArrayList<>(List.of(new Shape(1, gan.latentDim())));
-        gan.variant().codeShapes().forEach(s -> gIn.add(new Shape(1).addAll(s)));
-        generator.initialize(gIn.toArray(Shape[]::new));
+        generator.initialize(
+                gan.variant().generatorInputShapes(gan.latentDim()).stream()
+                        .map(s -> new Shape(1).addAll(s))
+                        .toArray(Shape[]::new));
+        if (b.initialGenerator != null) {
+            copyWeights(b.initialGenerator, gan.generator());
+        }
         try (NDManager m = generator.getManager().newSubManager()) {
             NDList codes = gan.variant().sampleCodes(m, 1);
             List<Shape> dIn = new ArrayList<>(List.of(new Shape(1).addAll(gan.imageShape())));
@@ -127,6 +131,7 @@ public final class AdversarialTraining implements AutoCloseable {
                         DoubleColumn.create("d_real"),
                         DoubleColumn.create("d_fake"),
                         DoubleColumn.create("extra"),
+                        DoubleColumn.create("content"),
                         DoubleColumn.create("seconds"));
         LIVE.put(gan.name(), this);
     }
@@ -142,7 +147,8 @@ public final class AdversarialTraining implements AutoCloseable {
         private int logEvery = 10;
         private float generatorLr;
         private float discriminatorLr;
-        private float beta1 = 0.5f;
+        private float beta1;
+        private Block initialGenerator;
         private Device device;
         private boolean pixels = true;
         private boolean quiet;
@@ -151,6 +157,7 @@ public final class AdversarialTraining implements AutoCloseable {
             this.gan = gan;
             this.generatorLr = gan.variant().learningRates()[0];
             this.discriminatorLr = gan.variant().learningRates()[1];
+            this.beta1 = gan.variant().beta1();
         }
 
         /**
@@ -174,9 +181,19 @@ public final class AdversarialTraining implements AutoCloseable {
             return this;
         }
 
-        /** Adam's β1 (default 0.5, DCGAN paper: 0.9 made training oscillate). */
+        /** Adam's β1 (default: the variant's paper, 0.5 for DCGAN, where 0.9 made it oscillate). */
         public Builder optBeta1(float beta1) {
             this.beta1 = beta1;
+            return this;
+        }
+
+        /**
+         * G starts from a copy of the weights of {@code trained}, a block of the same architecture
+         * (SRGAN starts from the SRResNet trained on the content loss alone, as in the paper)
+         * instead of a random initialisation.
+         */
+        public Builder optInitialGenerator(Block trained) {
+            this.initialGenerator = trained;
             return this;
         }
 
@@ -253,7 +270,7 @@ public final class AdversarialTraining implements AutoCloseable {
         if (step == 0) {
             snapshots.forEach(s -> s.at(0, this));
         }
-        double[] sums = new double[5];
+        double[] sums = new double[6];
         int rows = 0;
         long start = System.nanoTime();
         long began = start;
@@ -261,8 +278,14 @@ public final class AdversarialTraining implements AutoCloseable {
             for (int g = 0; g < generatorSteps; g++) {
                 Interruptible.checkStop();
                 float[] d = new float[4];
-                for (int i = 0; i < k; i++) {
-                    try (Batch batch = next(data)) {
+                float[] gl;
+                Batch batch = null;
+                try {
+                    for (int i = 0; i < k; i++) {
+                        if (batch != null) {
+                            batch.close();
+                        }
+                        batch = next(data);
                         float[] di =
                                 discriminatorStep(
                                         toGenerator(batch.getData().head()),
@@ -271,20 +294,27 @@ public final class AdversarialTraining implements AutoCloseable {
                             d[j] += di[j] / k;
                         }
                     }
+                    // G plays on the last batch D saw (SRGAN needs its real images)
+                    gl = generatorStep(toGenerator(batch.getData().head()));
+                } finally {
+                    if (batch != null) {
+                        batch.close();
+                    }
                 }
-                float gLoss = generatorStep(lastBatch);
+                float gLoss = gl[0];
                 sums[0] += d[0];
                 sums[1] += gLoss;
                 sums[2] += d[1];
                 sums[3] += d[2];
                 sums[4] += d[3];
+                sums[5] += gl[1];
                 step++;
                 rows++;
                 if (rows == logEvery || g == generatorSteps - 1) {
                     seconds += (System.nanoTime() - start) / 1e9;
                     start = System.nanoTime();
                     record(sums, rows);
-                    sums = new double[5];
+                    sums = new double[6];
                     rows = 0;
                 }
                 int s = step;
@@ -319,7 +349,6 @@ public final class AdversarialTraining implements AutoCloseable {
     /** One D step. Returns {D loss, mean D(x), mean D(G(z)), extra term}. */
     float[] discriminatorStep(NDArray realImages, NDArray labels) {
         int n = (int) realImages.getShape().get(0);
-        lastBatch = n;
         try (NDManager m = realImages.getManager().newSubManager();
                 GradientCollector gc = discriminator.newGradientCollector()) {
             // (1) update D: maximise log D(x) + log(1 − D(G(z)))
@@ -328,12 +357,7 @@ public final class AdversarialTraining implements AutoCloseable {
             //     G is held fixed: its sample is detached, so no gradient reaches G's weights.
             NDList codes = gan.variant().sampleCodes(m, n);
             NDArray fake =
-                    generator
-                            .forward(
-                                    generatorInputs(
-                                            m.randomNormal(new Shape(n, gan.latentDim())), codes))
-                            .head()
-                            .stopGradient();
+                    generator.forward(generatorInputs(m, codes, realImages)).head().stopGradient();
             NDArray realLogit =
                     discriminator
                             .forward(with(realImages, gan.variant().realCondition(labels)))
@@ -358,8 +382,12 @@ public final class AdversarialTraining implements AutoCloseable {
         }
     }
 
-    /** One G step with D frozen. Returns G's loss. */
-    float generatorStep(int n) {
+    /**
+     * One G step with D frozen, on the real images of the last D step. Returns {G's loss, its
+     * content term (0 without one)}.
+     */
+    float[] generatorStep(NDArray realImages) {
+        int n = (int) realImages.getShape().get(0);
         freeze(gan.discriminator(), true);
         try (NDManager m = generator.getManager().newSubManager();
                 GradientCollector gc = generator.newGradientCollector()) {
@@ -370,25 +398,26 @@ public final class AdversarialTraining implements AutoCloseable {
             //     Non-saturating form (Goodfellow et al. 2014): maximise log D(G(z))
             //     ⇔ minimise BCE(D(G(z)), 1). Same fixed point p_gen = p_data, strong gradients
             // early.
+            //     SRGAN weighs this adversarial term by 10⁻³ against a content loss: l_content +
+            // 10⁻³·l_adv.
             NDList codes = gan.variant().sampleCodes(m, n);
-            NDArray fake =
-                    generator
-                            .forward(
-                                    generatorInputs(
-                                            m.randomNormal(new Shape(n, gan.latentDim())), codes))
-                            .head();
+            NDArray fake = generator.forward(generatorInputs(m, codes, realImages)).head();
             NDList fakeOut = discriminator.forward(with(fake, gan.variant().fakeCondition(codes)));
-            NDArray loss = bce(fakeOut.head(), 1f);
+            NDArray loss = bce(fakeOut.head(), 1f).mul(gan.variant().adversarialWeight());
             NDArray extra =
                     gan.variant().extraLoss(fakeOut, codes); // InfoGAN: make the code recoverable
             if (extra != null) {
                 loss = loss.add(extra);
             }
+            NDArray content = gan.variant().contentLoss(fake, realImages); // SRGAN
+            if (content != null) {
+                loss = loss.add(content);
+            }
             gc.backward(loss);
-            float value = loss.getFloat();
-            check(value, "G");
+            float[] out = {loss.getFloat(), content == null ? 0f : content.getFloat()};
+            check(out[0], "G");
             generator.step();
-            return value;
+            return out;
         } finally {
             freeze(gan.discriminator(), false);
         }
@@ -426,8 +455,16 @@ public final class AdversarialTraining implements AutoCloseable {
 
     /** Generated images in [0, 1], in inference mode (batch norm uses its running statistics). */
     public NDArray generate(NDArray z, NDList codes) {
+        return generate(with(z, codes));
+    }
+
+    /**
+     * G's images in [0, 1] for its inputs as they are (SRGAN: low-resolution images in [−1, 1]), in
+     * inference mode.
+     */
+    public NDArray generate(NDList generatorInputs) {
         // in chunks: a convolution's unfolded input for thousands of images at once takes gigabytes
-        NDArray x = Chunks.map(generatorInputs(z, codes), in -> generator.evaluate(in).head());
+        NDArray x = Chunks.map(generatorInputs, in -> generator.evaluate(in).head());
         return pixels ? x.add(1).div(2) : x;
     }
 
@@ -469,8 +506,39 @@ public final class AdversarialTraining implements AutoCloseable {
         return pixels ? x.mul(2).sub(1) : x;
     }
 
-    private static NDList generatorInputs(NDArray z, NDList codes) {
-        return with(z, codes);
+    /**
+     * G's inputs for one step: fresh z, the step's codes, and what the variant takes from the
+     * batch.
+     */
+    private NDList generatorInputs(NDManager m, NDList codes, NDArray realImages) {
+        NDArray z = m.randomNormal(new Shape(realImages.getShape().get(0), gan.latentDim()));
+        return gan.variant().generatorInputs(z, codes, realImages);
+    }
+
+    /** Copies every parameter (running statistics included) of {@code from} into {@code to}. */
+    static void copyWeights(Block from, Block to) {
+        var source = from.getParameters();
+        var target = to.getParameters();
+        if (source.size() != target.size()) {
+            throw new IllegalArgumentException(
+                    "начальный генератор другой архитектуры: "
+                            + source.size()
+                            + " параметров против "
+                            + target.size());
+        }
+        for (int i = 0; i < source.size(); i++) {
+            NDArray a = source.valueAt(i).getArray(), b = target.valueAt(i).getArray();
+            if (!a.getShape().equals(b.getShape())) {
+                throw new IllegalArgumentException(
+                        "начальный генератор другой архитектуры: "
+                                + source.keyAt(i)
+                                + " "
+                                + a.getShape()
+                                + " против "
+                                + b.getShape());
+            }
+            b.set(java.nio.FloatBuffer.wrap(a.toFloatArray()));
+        }
     }
 
     private static NDList with(NDArray head, NDList rest) {
@@ -499,6 +567,7 @@ public final class AdversarialTraining implements AutoCloseable {
         history.doubleColumn("d_real").append(sums[2] / rows);
         history.doubleColumn("d_fake").append(sums[3] / rows);
         history.doubleColumn("extra").append(sums[4] / rows);
+        history.doubleColumn("content").append(sums[5] / rows);
         history.doubleColumn("seconds").append(seconds);
     }
 

@@ -12,13 +12,14 @@ import java.util.function.Function;
  * attached to the caller's manager, and a notebook that evaluates every few hundred steps grows by
  * gigabytes), and a convolution never unfolds thousands of images at once.
  */
-final class Chunks {
+public final class Chunks {
 
     static final int SIZE = 256;
 
     private Chunks() {}
 
-    static NDArray map(NDList inputs, Function<NDList, NDArray> net) {
+    /** {@code net} applied to {@code inputs} chunk by chunk; the result joined in their manager. */
+    public static NDArray map(NDList inputs, Function<NDList, NDArray> net) {
         NDManager owner = inputs.head().getManager();
         long n = inputs.head().getShape().get(0);
         NDList parts = new NDList();

@@ -117,10 +117,10 @@ public final class Dcgan {
         return new SequentialBlock()
                 .add(GanBlocks.withConditionPlanes()) // (B, C[+K], 28, 28)
                 .add(conv(width, true)) // (B, w, 14, 14), no BN on D's input
-                .add(leaky())
+                .add(GanBlocks.leakyRelu())
                 .add(conv(2 * width, false)) // (B, 2w, 7, 7)
                 .add(BatchNorm.builder().build())
-                .add(leaky());
+                .add(GanBlocks.leakyRelu());
     }
 
     private static Block conv(int filters, boolean bias) {
@@ -131,11 +131,6 @@ public final class Dcgan {
                 .setFilters(filters)
                 .optBias(bias)
                 .build();
-    }
-
-    static Block leaky() {
-        return new ai.djl.nn.LambdaBlock(
-                list -> Activation.leakyRelu(list, 0.2f), "leaky-relu-0.2");
     }
 
     /** Weights (conv and linear) from N(0, 0.02), as in the paper. */

@@ -29,7 +29,9 @@ import dlcourse.train.Training;
 public final class FashionClassifier {
 
     private static final long JUDGE_SEED = 2017;
+    private static final long PERCEPTUAL_SEED = 2016;
     private static FashionClassifier shared;
+    private static FashionClassifier perceptual;
 
     private final SequentialBlock features;
     private final SequentialBlock net;
@@ -49,15 +51,29 @@ public final class FashionClassifier {
      */
     public static synchronized FashionClassifier shared() {
         if (shared == null) {
-            shared = train(Profile.current().pick(2, 3, 5));
+            shared = train("fashion-judge", JUDGE_SEED, Profile.current().pick(2, 3, 5));
         }
         return shared;
     }
 
-    private static FashionClassifier train(int epochs) {
+    /**
+     * A second classifier of the same architecture, trained with another seed: the feature space of
+     * SRGAN's content loss ({@link #convFeatures}). A generator trained against these features is
+     * still measured by {@link #shared}, which it never saw.
+     */
+    public static synchronized FashionClassifier perceptual() {
+        if (perceptual == null) {
+            // features need less training than a judge's verdicts: one epoch on a CPU
+            perceptual =
+                    train("fashion-features", PERCEPTUAL_SEED, Profile.current().pick(1, 1, 3));
+        }
+        return perceptual;
+    }
+
+    private static FashionClassifier train(String name, long seed, int epochs) {
         // its own seed: the judge must not depend on which notebook happens to train it first (the
         // others load it), else every figure it yields would change with the order notebooks ran in
-        Seeds.fixExactly(JUDGE_SEED); // the same judge for every replicate of a seed study
+        Seeds.fixExactly(seed); // the same classifier for every replicate of a seed study
         SequentialBlock features =
                 new SequentialBlock()
                         .add(stage(32)) // (B, 32, 14, 14)
@@ -71,10 +87,10 @@ public final class FashionClassifier {
                         .add(Linear.builder().setUnits(10).build()); // (B, 10)
         Training.Result r =
                 Training.of(net, new Shape(1, 28, 28))
-                        .optName("fashion-judge")
+                        .optName(name)
                         .optEpochs(epochs)
                         .optLearningRate(1e-3f)
-                        .optCheckpoint("fashion-judge-" + Profile.current())
+                        .optCheckpoint(name + "-" + Profile.current())
                         .optQuiet()
                         .fit(FashionMnistData.train(128), FashionMnistData.test(500));
         return new FashionClassifier(features, net, r);
@@ -111,6 +127,18 @@ public final class FashionClassifier {
     /** The 128 penultimate-layer features per image (N, 128), for the Fréchet distance. */
     public NDArray features(NDArray images) {
         return Chunks.map(new NDList(images), in -> features.forward(parameters, in, false).head());
+    }
+
+    /**
+     * The feature maps after the two convolutional stages, (N, 64, 7, 7), for images in [0, 1],
+     * with gradients flowing to the images: a content loss compares generated and real images here.
+     */
+    public NDArray convFeatures(NDArray images) {
+        NDList x = new NDList(images);
+        for (int stage = 0; stage < 2; stage++) {
+            x = features.getChildren().valueAt(stage).forward(parameters, x, false);
+        }
+        return x.head();
     }
 
     /** Fréchet distance between two sets of images in this classifier's feature space. */

@@ -4,13 +4,19 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 
 /** Small parameter-free blocks the GAN architectures share. */
-final class GanBlocks {
+public final class GanBlocks {
 
     private GanBlocks() {}
+
+    /** The discriminators' activation: leaky ReLU with slope 0.2 (DCGAN, SRGAN). */
+    public static Block leakyRelu() {
+        return new LambdaBlock(list -> Activation.leakyRelu(list, 0.2f), "leaky-relu-0.2");
+    }
 
     /** (z, c1, c2 …) each (B, ·) → (B, Σ): the generator's input vector. */
     static Block concatVectors() {

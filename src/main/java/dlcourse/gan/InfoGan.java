@@ -92,7 +92,7 @@ public final class InfoGan implements GanVariant {
                                         .optBias(false)
                                         .build())
                         .add(BatchNorm.builder().build())
-                        .add(Dcgan.leaky()) // (B, 2w, 1, 1)
+                        .add(GanBlocks.leakyRelu()) // (B, 2w, 1, 1)
                         .add(
                                 Conv2d.builder()
                                         .setKernelShape(new Shape(1, 1))

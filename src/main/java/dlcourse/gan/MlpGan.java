@@ -75,9 +75,9 @@ public final class MlpGan {
                     new SequentialBlock()
                             .add(Blocks.batchFlattenBlock()) // (B, data)
                             .add(Linear.builder().setUnits(2L * hidden).build())
-                            .add(Dcgan.leaky())
+                            .add(GanBlocks.leakyRelu())
                             .add(Linear.builder().setUnits(hidden).build())
-                            .add(Dcgan.leaky())
+                            .add(GanBlocks.leakyRelu())
                             .add(Linear.builder().setUnits(1).build()); // (B, 1) logit
             return new GanModel("mlp-gan", g, d, latentDim, dataShape, GanVariant.PLAIN);
         }

@@ -108,7 +108,7 @@ class AdversarialTrainingTest {
             NDArray labels = m.zeros(new Shape(6));
             t.discriminatorStep(real, labels);
             // both optimizers have stepped once (the first step rejects all-zero gradients)
-            t.generatorStep(6);
+            t.generatorStep(real);
 
             List<float[]> gW = values(gan.generator(), false);
             List<float[]> gGrad = values(gan.generator(), true);
@@ -121,7 +121,7 @@ class AdversarialTrainingTest {
             dW = values(gan.discriminator(), false);
             List<float[]> dGrad = values(gan.discriminator(), true);
             gW = values(gan.generator(), false);
-            t.generatorStep(6);
+            t.generatorStep(real);
             assertSame(dW, values(gan.discriminator(), false), "D weights after a G step");
             assertSame(dGrad, values(gan.discriminator(), true), "D gradients after a G step");
             assertTrue(changed(gW, values(gan.generator(), false)), "the G step moves G");

@@ -39,6 +39,7 @@ class LayeringTest {
                     Map.entry("generative", 3),
                     Map.entry("gan", 3),
                     Map.entry("forecast", 4), // tasks built on models, data and figures
+                    Map.entry("superres", 4),
                     Map.entry("grading", 4)); // homework checks
 
     private static final Path SOURCES = Path.of("src/main/java/dlcourse");
