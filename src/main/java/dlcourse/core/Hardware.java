@@ -71,6 +71,40 @@ public record Hardware(
         return names;
     }
 
+    /**
+     * The x86 instruction sets with half-precision multiply-add (conversion-only F16C excluded).
+     */
+    static final List<String> HALF_PRECISION_FLAGS =
+            List.of("avx512_bf16", "avx512_fp16", "amx_bf16", "amx_fp16", "avx_vnni_int16");
+
+    /**
+     * The CPU's instruction sets for FP16/BF16 arithmetic, read from {@code /proc/cpuinfo}; empty
+     * when it has none, or when the file cannot be read (not Linux): then half precision on the CPU
+     * is emulated and no faster than FP32.
+     */
+    public static List<String> halfPrecisionArithmetic() {
+        try {
+            return halfPrecisionArithmetic(
+                    java.nio.file.Files.readString(java.nio.file.Path.of("/proc/cpuinfo")));
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    static List<String> halfPrecisionArithmetic(String cpuinfo) {
+        java.util.Set<String> flags = new java.util.HashSet<>();
+        cpuinfo.lines()
+                .filter(l -> l.startsWith("flags"))
+                .forEach(
+                        l ->
+                                flags.addAll(
+                                        List.of(
+                                                l.substring(l.indexOf(':') + 1)
+                                                        .trim()
+                                                        .split("\\s+"))));
+        return HALF_PRECISION_FLAGS.stream().filter(flags::contains).toList();
+    }
+
     private static String gib(long bytes) {
         return String.format(Locale.ROOT, "%.1f ГиБ", bytes / (1024.0 * 1024 * 1024));
     }
