@@ -88,11 +88,13 @@ public final class Bicubic {
         }
         NDArray kernels = NDArrays.concat(phases); // (s², 1, 5, 5), phase i·s + j
         NDArray y = Conv2d.conv2d(mirror(perChannel(x), 2, 2), kernels, null).head();
-        return back(PixelShuffle.depthToSpace(y, s), x.getShape().slice(0, 2)); // (B·C, 1, Hs, Ws)
+        return back(PixelShuffle.depthToSpace(y, s), x.getShape()); // from (B·C, 1, Hs, Ws)
     }
 
-    /** (B, C, H, W) → (B·C, 1, H, W): every channel filtered alone. */
-    private static NDArray perChannel(NDArray x) {
+    /**
+     * (B, C, H, W) → (B·C, 1, H, W): every channel filtered alone (also by {@link ImageQuality}).
+     */
+    static NDArray perChannel(NDArray x) {
         Shape s = x.getShape();
         return x.reshape(s.get(0) * s.get(1), 1, s.get(2), s.get(3));
     }

@@ -35,7 +35,7 @@ public final class ImageQuality {
 
     /** Mean SSIM of images against their originals, 1 for identical images. */
     public static double ssim(NDArray images, NDArray originals) {
-        NDArray x = perChannel(images), y = perChannel(originals);
+        NDArray x = Bicubic.perChannel(images), y = Bicubic.perChannel(originals);
         NDArray w = gaussian(x, 11, 1.5);
         NDArray mx = filter(x, w), my = filter(y, w);
         NDArray vx = filter(x.square(), w).sub(mx.square());
@@ -51,7 +51,7 @@ public final class ImageQuality {
 
     /** Mean square of the Laplacian per image, averaged over images. */
     public static double highFrequencyEnergy(NDArray images) {
-        NDArray x = perChannel(images);
+        NDArray x = Bicubic.perChannel(images);
         float[] k = {0, 1, 0, 1, -4, 1, 0, 1, 0};
         NDArray laplacian =
                 x.getManager().create(k, new Shape(1, 1, 3, 3)).toType(x.getDataType(), false);
@@ -59,12 +59,6 @@ public final class ImageQuality {
                 .mean()
                 .toType(DataType.FLOAT64, false)
                 .getDouble();
-    }
-
-    /** (N, C, H, W) → (N·C, 1, H, W). */
-    private static NDArray perChannel(NDArray x) {
-        Shape s = x.getShape();
-        return x.reshape(s.get(0) * s.get(1), 1, s.get(2), s.get(3));
     }
 
     /** The mean over every axis but the first. */
