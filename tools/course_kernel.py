@@ -3,6 +3,7 @@ its spec, and how to read the errors it reports (grade.py, run_notebook.py, inst
 the tests share this)."""
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -32,3 +33,9 @@ def timed_out(ename: str, seconds: float, timeout: float) -> bool:
     """Whether a failed cell hit its time limit. On a timeout nbclient interrupts the cell, and the
     kernel then usually reports its interruption, not a timeout: the time the cell took tells."""
     return ename == "CellTimeoutError" or seconds >= timeout
+
+
+def torch_threads(kernels_at_once: int) -> int | None:
+    """PyTorch's threads per kernel (OMP_NUM_THREADS) when several kernels share the CPUs: two kernels
+    that each start a thread per core slow each other down far more than twice."""
+    return max(1, (os.cpu_count() or 1) // kernels_at_once) if kernels_at_once > 1 else None

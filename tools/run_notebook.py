@@ -179,9 +179,11 @@ def execute(path, out_dir="build/notebooks", timeout: int = CELL_TIMEOUT, env: d
     def on_executed(cell, cell_index, **_):
         cell_seconds[cell_index] = time.perf_counter() - current["start"]
 
+    # Killed at the end, not shut down: JJava's JVM ignores a shutdown request (see grade.Kernel),
+    # and the executed notebook is in hand by then.
     client = NotebookClient(
         nb, kernel_name=kernel, timeout=timeout, interrupt_on_timeout=True,
-        allow_errors=False, record_timing=True,
+        allow_errors=False, record_timing=True, shutdown_kernel="immediate",
         resources={"metadata": {"path": str(path.parent)}},
         on_cell_start=on_start, on_cell_executed=on_executed)
 
