@@ -10,9 +10,12 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Properties;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.io.csv.CsvReadOptions;
@@ -25,6 +28,14 @@ import tech.tablesaw.io.csv.CsvReadOptions;
  */
 final class Checkpoint {
 
+    private static final long LOCK_POLL_MS = 200;
+
+    /** A checkpoint held by this process ({@link #lock}); closing it lets the next one in. */
+    interface Held extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     private final Path dir;
     private final String fingerprint;
 
@@ -35,6 +46,50 @@ final class Checkpoint {
 
     Path dir() {
         return dir;
+    }
+
+    /**
+     * Waits until no other process trains this checkpoint, then holds it until closed. Two kernels
+     * that fit the same name (notebooks sharing a classifier run side by side, one notebook open
+     * twice) would otherwise train the same epochs at once and overwrite each other's files; the
+     * second one now resumes from what the first saved. Interrupt ends the wait ({@link
+     * Interruptible#checkStop}). {@code waiting} runs once if the wait begins.
+     */
+    Held lock(Runnable waiting) {
+        try {
+            Files.createDirectories(dir.getParent());
+            FileChannel channel =
+                    FileChannel.open(
+                            dir.resolveSibling(dir.getFileName() + ".lock"),
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE);
+            try {
+                FileLock lock = channel.tryLock();
+                if (lock == null) {
+                    waiting.run();
+                }
+                while (lock == null) {
+                    Interruptible.checkStop();
+                    Thread.sleep(LOCK_POLL_MS);
+                    lock = channel.tryLock();
+                }
+                return () -> {
+                    try {
+                        channel.close(); // releases the lock
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                };
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Не удалось занять контрольную точку " + dir, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Interruptible.Stopped();
+        }
     }
 
     /** The last completed epoch of a compatible run, or 0. */

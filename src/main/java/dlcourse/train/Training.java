@@ -428,59 +428,77 @@ public final class Training {
                     cfg.optimizer != null
                             ? FitOptimizer.of(cfg.optimizer)
                             : FitOptimizer.adam(cfg.learningRate)) {
-                boolean continuing = hasWeights(cfg.net);
-                model =
-                        modelFor(
-                                cfg.name,
-                                cfg.net,
-                                cfg.device != null ? cfg.device : Devices.best());
-                Shape input = new Shape(1).addAll(cfg.inputShape);
-                cfg.net.initialize(
-                        model.getNDManager(), model.getDataType(), input); // keeps weights it has
-                clearGradients(cfg.net);
-                // before the trainer, which caches the weights it starts with
-                int done = resume(continuing);
-                try (Trainer trainer =
-                        model.newTrainer(
-                                optimizer.config(cfg.loss, model.getNDManager().getDevice()))) {
-                    trainer.initialize(input);
-                    try {
-                        for (epoch = done + 1; epoch <= cfg.epochs; epoch++) {
-                            runEpoch(trainer, epoch);
-                            if (checkpoint != null) {
-                                checkpoint.save(cfg.net, epoch, history);
-                                saved = epoch;
-                            }
-                        }
-                    } catch (LossNotFiniteException e) {
-                        view.end(
-                                cfg.name
-                                        + ": обучение остановлено, потери стали "
-                                        + e.loss()
-                                        + " (эпоха "
-                                        + e.epoch()
-                                        + ", пакет "
-                                        + e.batch()
-                                        + ")."
-                                        + whatRerunDoes());
-                        throw e;
-                    } catch (Interruptible.Stopped e) {
-                        throw e; // the cell's end has said what happened
-                    } catch (RuntimeException | Error e) {
-                        view.end(
-                                cfg.name
-                                        + ": обучение остановлено ошибкой на эпохе "
-                                        + epoch
-                                        + " (она ниже).");
-                        throw e;
-                    }
+                checkpoint =
+                        cfg.checkpoint == null
+                                ? null
+                                : new Checkpoint(
+                                        CourseHome.checkpoints().resolve(cfg.checkpoint),
+                                        fingerprint());
+                try (Checkpoint.Held held =
+                        checkpoint == null ? null : checkpoint.lock(this::sayWaiting)) {
+                    return train(optimizer);
                 }
-                view.end(summary());
-                return new Result(
-                        model,
-                        history,
-                        gradientNorms.stream().mapToDouble(Double::doubleValue).toArray());
             }
+        }
+
+        private void sayWaiting() {
+            System.out.println(
+                    cfg.name
+                            + ": контрольную точку "
+                            + checkpoint.dir()
+                            + " сейчас обучает другое ядро; ждём его и продолжим с того, что оно"
+                            + " сохранит.");
+        }
+
+        private Result train(FitOptimizer optimizer) {
+            boolean continuing = hasWeights(cfg.net);
+            model = modelFor(cfg.name, cfg.net, cfg.device != null ? cfg.device : Devices.best());
+            Shape input = new Shape(1).addAll(cfg.inputShape);
+            cfg.net.initialize(
+                    model.getNDManager(), model.getDataType(), input); // keeps weights it has
+            clearGradients(cfg.net);
+            // before the trainer, which caches the weights it starts with
+            int done = resume(continuing);
+            try (Trainer trainer =
+                    model.newTrainer(
+                            optimizer.config(cfg.loss, model.getNDManager().getDevice()))) {
+                trainer.initialize(input);
+                try {
+                    for (epoch = done + 1; epoch <= cfg.epochs; epoch++) {
+                        runEpoch(trainer, epoch);
+                        if (checkpoint != null) {
+                            checkpoint.save(cfg.net, epoch, history);
+                            saved = epoch;
+                        }
+                    }
+                } catch (LossNotFiniteException e) {
+                    view.end(
+                            cfg.name
+                                    + ": обучение остановлено, потери стали "
+                                    + e.loss()
+                                    + " (эпоха "
+                                    + e.epoch()
+                                    + ", пакет "
+                                    + e.batch()
+                                    + ")."
+                                    + whatRerunDoes());
+                    throw e;
+                } catch (Interruptible.Stopped e) {
+                    throw e; // the cell's end has said what happened
+                } catch (RuntimeException | Error e) {
+                    view.end(
+                            cfg.name
+                                    + ": обучение остановлено ошибкой на эпохе "
+                                    + epoch
+                                    + " (она ниже).");
+                    throw e;
+                }
+            }
+            view.end(summary());
+            return new Result(
+                    model,
+                    history,
+                    gradientNorms.stream().mapToDouble(Double::doubleValue).toArray());
         }
 
         /**
@@ -488,12 +506,6 @@ public final class Training {
          * starts from.
          */
         private int resume(boolean continuing) {
-            checkpoint =
-                    cfg.checkpoint == null
-                            ? null
-                            : new Checkpoint(
-                                    CourseHome.checkpoints().resolve(cfg.checkpoint),
-                                    fingerprint());
             int done = checkpoint == null ? 0 : Math.min(checkpoint.completedEpochs(), cfg.epochs);
             saved = done;
             if (done > 0) {

@@ -30,9 +30,16 @@ import ai.djl.training.tracker.Tracker;
 import dlcourse.core.Seeds;
 import dlcourse.data.FashionMnistData;
 import dlcourse.rnn.CharLanguageModel;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -287,6 +294,60 @@ class TrainingTest {
             }
         } finally {
             System.clearProperty("dl.checkpoints");
+        }
+    }
+
+    /**
+     * Two kernels fitting the same checkpoint (notebooks run side by side that share a classifier,
+     * one notebook open twice) take turns: while another process holds it, a fit waits, and it
+     * trains once that process lets go. (Without the lock the fit ended at once, beside the other.)
+     */
+    @Test
+    void aFitWaitsWhileAnotherProcessTrainsItsCheckpoint(@TempDir Path dir) throws Exception {
+        System.setProperty("dl.checkpoints", dir.toString());
+        Process holder =
+                new ProcessBuilder(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                LockHolder.class.getName(),
+                                dir.resolve("taken.lock").toString())
+                        .redirectErrorStream(true)
+                        .start();
+        try {
+            var said =
+                    new BufferedReader(
+                            new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("locked", said.readLine(), "the other process did not take the lock");
+            Seeds.fix(5);
+            var fit =
+                    CompletableFuture.supplyAsync(
+                            () -> setup("taken", 1).optCheckpoint("taken").fit(train, null));
+            Thread.sleep(2_000);
+            assertFalse(fit.isDone(), "the fit trained while another process held its checkpoint");
+            holder.getOutputStream().close(); // the other process lets go and exits
+            try (Training.Result r = fit.get(2, TimeUnit.MINUTES)) {
+                assertEquals(1, r.history().rowCount(), "trained once the checkpoint was free");
+            }
+        } finally {
+            holder.destroyForcibly();
+            System.clearProperty("dl.checkpoints");
+        }
+    }
+
+    /** The other process of {@link #aFitWaitsWhileAnotherProcessTrainsItsCheckpoint}. */
+    static final class LockHolder {
+        public static void main(String[] args) throws Exception {
+            try (FileChannel channel =
+                            FileChannel.open(
+                                    Path.of(args[0]),
+                                    StandardOpenOption.CREATE,
+                                    StandardOpenOption.WRITE);
+                    var lock = channel.lock()) {
+                System.out.println("locked");
+                System.out.flush();
+                System.in.read(); // until the test closes our stdin
+            }
         }
     }
 
