@@ -5,11 +5,17 @@ tools/run_notebook.execute in a fresh java-dl kernel with DL_PROFILE=<profile> a
 pointing at a temporary folder per profile (shared by the session, so a notebook may reuse what
 an earlier one saved). The executed copies and HTML exports land in build/test/notebooks/<profile>/.
 
-Environment: DL_TEST_PROFILES="smoke laptop" chooses the profiles (default smoke; CI runs both,
-laptop being what a student without a GPU runs); DL_TEST_NOTEBOOKS=<folder> runs the notebooks of
-another folder; DL_CELL_TIMEOUT=<seconds> changes the per-cell limit (default 1800).
+Environment: DL_TEST_PROFILES="smoke laptop" chooses the profiles (default smoke; CI runs
+laptop, what a student without a GPU runs); DL_TEST_NOTEBOOKS=<folder> runs the notebooks of
+another folder; DL_CELL_TIMEOUT=<seconds> changes the per-cell limit (default 1800);
+DL_NOTEBOOK_JOBS=<n> (default 1) runs n notebooks at a time, each kernel with cores/n PyTorch
+threads. On 2 cores two one-thread kernels finish a pair of notebooks in 0.75 of the time the two
+take one after the other with two threads each (02 and 03, laptop): small convolutions keep a
+second thread busy only part of the time. Notebooks that train the same checkpoint take turns
+(Training holds a lock on it). A notebook's time in the summary is its own kernel's wall time.
 """
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -28,15 +34,30 @@ notebooks = sorted(NOTEBOOKS.glob("*.ipynb"))
 cases = [(profile, nb) for profile in PROFILES for nb in notebooks]
 
 
+JOBS = int(os.environ.get("DL_NOTEBOOK_JOBS", "1"))
+
+
 @pytest.fixture(scope="session")
-def checkpoints(tmp_path_factory):
-    return lambda profile: tmp_path_factory.getbasetemp() / f"checkpoints-{profile}"
+def runs(request, tmp_path_factory):
+    """(profile, notebook) -> the future of its run, for the notebook tests selected (-k): they all
+    start with the first, JOBS at a time in the order of `cases`, each in its own kernel; a
+    profile's runs share its checkpoints."""
+    selected = [(i.callspec.params["profile"], i.callspec.params["notebook"])
+                for i in request.session.items if i.originalname == "test_notebook_runs"]
+    threads = course_kernel.torch_threads(JOBS)
+    env = {"OMP_NUM_THREADS": str(threads)} if threads else {}
+    pool = ThreadPoolExecutor(max_workers=JOBS)  # each run waits on its own kernel process
+    checkpoints = tmp_path_factory.getbasetemp()
+    futures = {(profile, nb): pool.submit(execute, nb, OUT / profile, TIMEOUT, env={
+        **env, "DL_PROFILE": profile, "DL_CHECKPOINTS": str(checkpoints / f"checkpoints-{profile}")})
+        for profile, nb in selected}
+    yield futures
+    pool.shutdown(cancel_futures=True)
 
 
 @pytest.mark.parametrize("profile,notebook", cases, ids=[f"{p}/{nb.name}" for p, nb in cases])
-def test_notebook_runs(profile, notebook, checkpoints, record_notebook):
-    result = execute(notebook, OUT / profile, TIMEOUT,
-                     env={"DL_PROFILE": profile, "DL_CHECKPOINTS": str(checkpoints(profile))})
+def test_notebook_runs(profile, notebook, runs, record_notebook):
+    result = runs[profile, notebook].result()
     record_notebook(result, profile)
     if not result.ok:
         pytest.fail(result.describe(), pytrace=False)
