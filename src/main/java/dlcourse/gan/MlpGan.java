@@ -36,6 +36,7 @@ public final class MlpGan {
         private final boolean tanh;
         private int latentDim = 64;
         private int hidden = 256;
+        private String name = "mlp-gan";
 
         private Builder(Shape dataShape, boolean tanh) {
             this.dataShape = dataShape;
@@ -44,6 +45,15 @@ public final class MlpGan {
 
         public Builder optLatentDim(int latentDim) {
             this.latentDim = latentDim;
+            return this;
+        }
+
+        /**
+         * The game's name (its models, its progress line). A new game closes the running one of the
+         * same name, so two games played side by side in one kernel need two names.
+         */
+        public Builder optName(String name) {
+            this.name = name;
             return this;
         }
 
@@ -79,7 +89,7 @@ public final class MlpGan {
                             .add(Linear.builder().setUnits(hidden).build())
                             .add(GanBlocks.leakyRelu())
                             .add(Linear.builder().setUnits(1).build()); // (B, 1) logit
-            return new GanModel("mlp-gan", g, d, latentDim, dataShape, GanVariant.PLAIN);
+            return new GanModel(name, g, d, latentDim, dataShape, GanVariant.PLAIN);
         }
     }
 }
