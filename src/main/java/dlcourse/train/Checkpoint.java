@@ -49,13 +49,13 @@ final class Checkpoint {
     }
 
     /**
-     * Waits until no other process trains this checkpoint, then holds it until closed. Two kernels
-     * that fit the same name (notebooks sharing a classifier run side by side, one notebook open
-     * twice) would otherwise train the same epochs at once and overwrite each other's files; the
-     * second one now resumes from what the first saved. Interrupt ends the wait ({@link
-     * Interruptible#checkStop}). {@code waiting} runs once if the wait begins.
+     * Waits until no other process trains the checkpoint in {@code dir}, then holds it until
+     * closed. Two kernels that fit the same name (notebooks sharing a classifier run side by side,
+     * one notebook open twice) would otherwise train the same epochs at once and overwrite each
+     * other's files; the second one now resumes from what the first saved. Interrupt ends the wait
+     * ({@link Interruptible#checkStop}). {@code waiting} runs once if the wait begins.
      */
-    Held lock(Runnable waiting) {
+    static Held lock(Path dir, Runnable waiting) {
         try {
             Files.createDirectories(dir.getParent());
             FileChannel channel =

@@ -22,6 +22,7 @@ import dlcourse.core.Devices;
 import dlcourse.core.Profile;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -428,24 +429,22 @@ public final class Training {
                     cfg.optimizer != null
                             ? FitOptimizer.of(cfg.optimizer)
                             : FitOptimizer.adam(cfg.learningRate)) {
-                checkpoint =
+                Path dir =
                         cfg.checkpoint == null
                                 ? null
-                                : new Checkpoint(
-                                        CourseHome.checkpoints().resolve(cfg.checkpoint),
-                                        fingerprint());
+                                : CourseHome.checkpoints().resolve(cfg.checkpoint);
                 try (Checkpoint.Held held =
-                        checkpoint == null ? null : checkpoint.lock(this::sayWaiting)) {
+                        dir == null ? null : Checkpoint.lock(dir, () -> sayWaiting(dir))) {
                     return train(optimizer);
                 }
             }
         }
 
-        private void sayWaiting() {
+        private void sayWaiting(Path dir) {
             System.out.println(
                     cfg.name
                             + ": контрольную точку "
-                            + checkpoint.dir()
+                            + dir
                             + " сейчас обучает другое ядро; ждём его и продолжим с того, что оно"
                             + " сохранит.");
         }
@@ -506,6 +505,14 @@ public final class Training {
          * starts from.
          */
         private int resume(boolean continuing) {
+            // after initialisation: the fingerprint reads the block, whose description then has
+            // its shapes, on the first run as on a re-run of the cell
+            checkpoint =
+                    cfg.checkpoint == null
+                            ? null
+                            : new Checkpoint(
+                                    CourseHome.checkpoints().resolve(cfg.checkpoint),
+                                    fingerprint());
             int done = checkpoint == null ? 0 : Math.min(checkpoint.completedEpochs(), cfg.epochs);
             saved = done;
             if (done > 0) {

@@ -221,6 +221,48 @@ class TrainingTest {
     }
 
     /**
+     * The student's case: the training cell is interrupted after epoch 1 was saved and run again on
+     * the same network object, now initialised. It must resume from the checkpoint, not train on
+     * (the checkpoint's fingerprint once came from the block before initialisation on the first run
+     * and after it on the second, so they never matched).
+     */
+    @Test
+    void aRerunOnTheSameNetworkResumesFromItsCheckpoint(@TempDir Path dir) {
+        System.setProperty("dl.checkpoints", dir.toString());
+        try {
+            Seeds.fix(6);
+            Block net = perceptron();
+            var interrupted =
+                    Training.of(net, new Shape(1, 28, 28))
+                            .optName("rerun")
+                            .optEpochs(2)
+                            .optQuiet()
+                            .addEpochListener(
+                                    (epoch, history, model) -> {
+                                        if (epoch == 2) { // trained, not yet saved
+                                            throw new IllegalStateException("interrupted");
+                                        }
+                                    })
+                            .optCheckpoint("rerun");
+            assertThrows(IllegalStateException.class, () -> interrupted.fit(train, null));
+            int[] trained = {0};
+            try (Training.Result rerun =
+                    Training.of(net, new Shape(1, 28, 28))
+                            .optName("rerun")
+                            .optEpochs(2)
+                            .optQuiet()
+                            .optCheckpoint("rerun")
+                            .addEpochListener((e, h, m) -> trained[0]++)
+                            .fit(train, null)) {
+                assertEquals(1, trained[0], "epoch 1 restored, only epoch 2 trained");
+                assertEquals(List.of(1, 2), rerun.history().intColumn("epoch").asList());
+            }
+        } finally {
+            System.clearProperty("dl.checkpoints");
+        }
+    }
+
+    /**
      * A checkpoint is resumed only by the same set-up: changing the learning rate, the optimizer or
      * its settings, the loss or the batch size trains afresh instead of reporting the old run as
      * finished.
