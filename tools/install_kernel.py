@@ -33,6 +33,10 @@ def jvm_options(root: Path, offline: bool) -> str:
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
         # On CPU-only machines DJL warns that it found no GPU: expected here, so silence it.
         "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=off",
+        # Numbers print with a decimal point on every machine, as the library's own lines and the
+        # notebooks' text write them (on a Russian-locale machine String.format would write 0,830).
+        "-Duser.language=en",
+        "-Duser.country=US",
     ])
 
 

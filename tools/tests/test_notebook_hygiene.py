@@ -21,6 +21,13 @@ KERNEL = course_kernel.NAME
 # JJava magics that pull code from elsewhere; the kernel spec provides the classpath.
 MAX_LINE = 110
 FORBIDDEN_MAGIC = re.compile(r"^[ \t]*%%?(maven|mavenRepo|loadFromPOM|classpath|jars)\b", re.M)
+# One decimal separator per notebook, the point its printed numbers have (the kernel spec pins the
+# JVM's locale): a decimal comma where a student reads text, i.e. markdown outside formulas and
+# quotes, Java strings and comments; in formulas commas separate arguments, so only {,} counts.
+DECIMAL_COMMA = re.compile(r"(?<![\d,.])\d+,\d+(?![\d,])")
+FORMULA = re.compile(r"\$\$.*?\$\$|\$[^$]*\$", re.S)
+QUOTE = re.compile(r"«[^»]*»")
+JAVA_TEXT = re.compile(r'"(?:[^"\\\n]|\\.)*"|//[^\n]*')
 
 
 def committed_notebooks(root: Path = ROOT) -> list[Path]:
@@ -51,6 +58,8 @@ def problems(text: str) -> list[str]:
     if spec.get("name") != KERNEL:
         found.append(f"kernelspec name is {spec.get('name')!r}, expected {KERNEL!r}")
     for i, cell in enumerate(nb.get("cells", [])):
+        for number in decimal_commas(cell):
+            found.append(f"cell {i}: decimal comma in {number!r} (write a point, as the outputs do)")
         if cell.get("cell_type") != "code":
             continue
         if cell.get("outputs"):
@@ -67,6 +76,17 @@ def problems(text: str) -> list[str]:
             if len(line) > MAX_LINE:
                 found.append(f"cell {i}, line {n}: {len(line)} characters, at most {MAX_LINE}: {line[:60]}…")
     return found
+
+
+def decimal_commas(cell) -> list[str]:
+    source = cell.get("source", "")
+    source = "".join(source) if isinstance(source, list) else source
+    if cell.get("cell_type") == "code":
+        return [m.group() for text in JAVA_TEXT.findall(source) for m in DECIMAL_COMMA.finditer(text)]
+    prose = QUOTE.sub(" ", FORMULA.sub(" ", source))
+    formulas = " ".join(FORMULA.findall(source))
+    return ([m.group() for m in DECIMAL_COMMA.finditer(prose)]
+            + [m.group() for m in re.finditer(r"\d\{,\}\d", formulas)])
 
 
 notebooks = committed_notebooks()
@@ -126,3 +146,13 @@ def test_checker_catches_wrong_kernel_and_invalid_documents():
     nb.cells[1]["bogus"] = 1
     assert any("invalid nbformat" in f for f in problems(json.dumps(nb)))
     assert problems("{not json")
+
+
+def test_checker_catches_decimal_commas_where_a_student_reads():
+    nb = _synthetic(source='var s = "дропаут 0,5"; // порог 0,1\nvar shape = new Shape(2,3);')
+    nb.cells[0].source = "Дропаут 0,5; $N(0,1)$ и $\\beta_1 = 0{,}5$; лекция: «4,197,122 изображений»; 1, 2, 3."
+    found = problems(nbformat.writes(nb))
+    assert found == ["cell 0: decimal comma in '0,5' (write a point, as the outputs do)",
+                     "cell 0: decimal comma in '0{,}5' (write a point, as the outputs do)",
+                     "cell 1: decimal comma in '0,5' (write a point, as the outputs do)",
+                     "cell 1: decimal comma in '0,1' (write a point, as the outputs do)"], found

@@ -80,3 +80,19 @@ def test_a_false_claim_fails_the_notebook(tmp_path):
     reported = f"{result.failure.ename}: {result.failure.evalue}"
     assert "AssertionError" in reported and "the lecture claims otherwise" in reported, result.describe()
     assert not nbformat.read(result.executed, as_version=4).cells[2].get("outputs"), "ran past the failure"
+
+
+def test_numbers_print_with_a_decimal_point_on_a_russian_machine(tmp_path):
+    """One decimal separator per notebook, the text's point: the kernel spec pins the JVM's locale,
+    so a student whose machine is set to Russian does not get 0,830 from the notebook's own
+    String.format beside the library's 0.830. JAVA_TOOL_OPTIONS stands in for such a machine."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": course_kernel.NAME, "display_name": "Java", "language": "java"}
+    nb.cells = [nbformat.v4.new_code_cell('System.out.println(String.format("%.3f", 0.83));')]
+    path = tmp_path / "locale.ipynb"
+    nbformat.write(nb, path)
+    result = execute(path, tmp_path / "out", 120,
+                     env={"JAVA_TOOL_OPTIONS": "-Duser.language=ru -Duser.country=RU"})
+    assert result.ok, result.describe()
+    printed = "".join(o.get("text", "") for o in nbformat.read(result.executed, 4).cells[0].outputs)
+    assert "0.830" in printed, printed

@@ -35,13 +35,20 @@ public final class Tables {
         return sb.toString();
     }
 
+    /**
+     * A whole number with thin spaces between thousands, as Russian typography writes 60 965 224
+     * (four digits stay together: 4096). The notebooks print counts with it: Java's {@code %,d}
+     * writes a comma there, which a Russian reader takes for a decimal one.
+     */
+    public static String grouped(long n) {
+        return Math.abs(n) < 10_000
+                ? Long.toString(n)
+                : String.format(Locale.ROOT, "%,d", n).replace(',', '\u2009');
+    }
+
     static String format(Object value) {
         if (value instanceof Long || value instanceof Integer) {
-            long n = ((Number) value).longValue();
-            // thin spaces between thousands, as Russian typography writes 60 965 224
-            return Math.abs(n) < 10_000
-                    ? Long.toString(n)
-                    : String.format(Locale.ROOT, "%,d", n).replace(',', '\u2009');
+            return grouped(((Number) value).longValue());
         }
         if (value instanceof Double || value instanceof Float) {
             double d = ((Number) value).doubleValue();
