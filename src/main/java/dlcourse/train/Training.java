@@ -435,7 +435,7 @@ public final class Training {
                                 : CourseHome.checkpoints().resolve(cfg.checkpoint);
                 try (Checkpoint.Held held =
                         dir == null ? null : Checkpoint.lock(dir, () -> sayWaiting(dir))) {
-                    return train(optimizer);
+                    return train(optimizer, dir);
                 }
             }
         }
@@ -449,7 +449,8 @@ public final class Training {
                             + " сохранит.");
         }
 
-        private Result train(FitOptimizer optimizer) {
+        /** {@code dir}: the checkpoint's folder, or null. */
+        private Result train(FitOptimizer optimizer, Path dir) {
             boolean continuing = hasWeights(cfg.net);
             model = modelFor(cfg.name, cfg.net, cfg.device != null ? cfg.device : Devices.best());
             Shape input = new Shape(1).addAll(cfg.inputShape);
@@ -457,7 +458,7 @@ public final class Training {
                     model.getNDManager(), model.getDataType(), input); // keeps weights it has
             clearGradients(cfg.net);
             // before the trainer, which caches the weights it starts with
-            int done = resume(continuing);
+            int done = resume(continuing, dir);
             try (Trainer trainer =
                     model.newTrainer(
                             optimizer.config(cfg.loss, model.getNDManager().getDevice()))) {
@@ -504,15 +505,10 @@ public final class Training {
          * Loads a compatible checkpoint, if any; returns the epochs it holds. Says where training
          * starts from.
          */
-        private int resume(boolean continuing) {
+        private int resume(boolean continuing, Path dir) {
             // after initialisation: the fingerprint reads the block, whose description then has
             // its shapes, on the first run as on a re-run of the cell
-            checkpoint =
-                    cfg.checkpoint == null
-                            ? null
-                            : new Checkpoint(
-                                    CourseHome.checkpoints().resolve(cfg.checkpoint),
-                                    fingerprint());
+            checkpoint = dir == null ? null : new Checkpoint(dir, fingerprint());
             int done = checkpoint == null ? 0 : Math.min(checkpoint.completedEpochs(), cfg.epochs);
             saved = done;
             if (done > 0) {
