@@ -196,7 +196,12 @@ def test_training_survives_interrupt_rerun_and_restart(browser, lab):
     epoch_two = s.watch_progress(train, lambda c: "эпоха 2/2" in s.output_text(c), timeout_s=180)
     s.interrupt()
     s.step("Run All, interrupted in epoch 2")
-    s.page.wait_for_function("c => c.innerText.includes('обучение прервано')", arg=train.element_handle(), timeout=30_000)
+    try:
+        s.page.wait_for_function("c => c.innerText.includes('обучение прервано')", arg=train.element_handle(),
+                                 timeout=30_000)
+    except sync_api.TimeoutError:
+        s.shot("1-interrupted", train)
+        raise AssertionError(f"no 'обучение прервано' 30 s after Interrupt; the cell shows:\n{s.output_text(train)}")
     s.wait_all_done(timeout_s=60)
     s.shot("1-interrupted", train)
     text = s.output_text(train)

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 
 /**
  * Runs a long computation (a training loop) so that the notebook's Interrupt stops it at once,
@@ -60,6 +61,9 @@ public final class Interruptible {
 
     private static final class Work {
         volatile boolean stopRequested;
+
+        /** The cell's thread was interrupted while it waited for this work. */
+        volatile boolean cellInterrupted;
     }
 
     /**
@@ -70,6 +74,11 @@ public final class Interruptible {
      * simply runs the work.
      */
     public static <T> T run(Callable<T> work, Runnable onInterrupt) {
+        return run(work, onInterrupt, Notebook::atCellEnd);
+    }
+
+    /** {@link #run(Callable, Runnable)} with the cell's end hook given (tests stand in for it). */
+    static <T> T run(Callable<T> work, Runnable onInterrupt, Predicate<Runnable> atCellEnd) {
         if (Thread.currentThread().getName().equals(THREAD_NAME)) {
             return call(work);
         }
@@ -88,20 +97,23 @@ public final class Interruptible {
                                 current = null;
                             }
                         });
+        // The cell was interrupted if its thread saw the interrupt or if it ends while the work
+        // still runs. Either may come first: the work, once told to stop, can be over before the
+        // kernel ends the cell, so "not done yet" alone would miss interrupts (seen in CI).
         Runnable stop =
                 () -> {
-                    if (!result
-                            .isDone()) { // the cell ended while the work runs: it was interrupted
+                    if (w.cellInterrupted || !result.isDone()) {
                         w.stopRequested = true;
                         onInterrupt.run();
                     }
                 };
-        boolean atCellEnd = Notebook.atCellEnd(stop);
+        boolean deferred = atCellEnd.test(stop);
         try {
             return result.get();
         } catch (InterruptedException e) {
             w.stopRequested = true;
-            if (!atCellEnd) {
+            w.cellInterrupted = true;
+            if (!deferred) {
                 stop.run();
             }
             throw new Stopped();
