@@ -28,6 +28,8 @@ DECIMAL_COMMA = re.compile(r"(?<![\d,.])\d+,\d+(?![\d,])")
 FORMULA = re.compile(r"\$\$.*?\$\$|\$[^$]*\$", re.S)
 QUOTE = re.compile(r"«[^»]*»")
 JAVA_TEXT = re.compile(r'"(?:[^"\\\n]|\\.)*"|//[^\n]*')
+# Java's grouping flag (%,d) prints 60,965,224, which a Russian reader takes for a decimal comma
+GROUPING_FLAG = re.compile(r"%[-#+ 0(]*,[-#+ 0(,]*\d*[dfg]")
 
 
 def committed_notebooks(root: Path = ROOT) -> list[Path]:
@@ -82,7 +84,8 @@ def decimal_commas(cell) -> list[str]:
     source = cell.get("source", "")
     source = "".join(source) if isinstance(source, list) else source
     if cell.get("cell_type") == "code":
-        return [m.group() for text in JAVA_TEXT.findall(source) for m in DECIMAL_COMMA.finditer(text)]
+        return [m.group() for text in JAVA_TEXT.findall(source)
+                for pattern in (DECIMAL_COMMA, GROUPING_FLAG) for m in pattern.finditer(text)]
     prose = QUOTE.sub(" ", FORMULA.sub(" ", source))
     formulas = " ".join(FORMULA.findall(source))
     return ([m.group() for m in DECIMAL_COMMA.finditer(prose)]
@@ -149,10 +152,12 @@ def test_checker_catches_wrong_kernel_and_invalid_documents():
 
 
 def test_checker_catches_decimal_commas_where_a_student_reads():
-    nb = _synthetic(source='var s = "дропаут 0,5"; // порог 0,1\nvar shape = new Shape(2,3);')
+    nb = _synthetic(source='var s = "дропаут 0,5"; // порог 0,1\nvar shape = new Shape(2,3);\n'
+                           'System.out.printf("%,11d весов, %s%n", n, Tables.grouped(n));')
     nb.cells[0].source = "Дропаут 0,5; $N(0,1)$ и $\\beta_1 = 0{,}5$; лекция: «4,197,122 изображений»; 1, 2, 3."
     found = problems(nbformat.writes(nb))
     assert found == ["cell 0: decimal comma in '0,5' (write a point, as the outputs do)",
                      "cell 0: decimal comma in '0{,}5' (write a point, as the outputs do)",
                      "cell 1: decimal comma in '0,5' (write a point, as the outputs do)",
-                     "cell 1: decimal comma in '0,1' (write a point, as the outputs do)"], found
+                     "cell 1: decimal comma in '0,1' (write a point, as the outputs do)",
+                     "cell 1: decimal comma in '%,11d' (write a point, as the outputs do)"], found

@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import dlcourse.core.ModelSummary;
+import dlcourse.core.Tables;
 import dlcourse.train.FitOptimizer;
 import java.util.Locale;
 
@@ -68,9 +69,9 @@ public final class Checks {
                     String.format(
                             "Число параметров «%s»: ожидалось %s, получено %s (разница %s).",
                             what,
-                            grouped(expected),
-                            grouped(found),
-                            (found > expected ? "+" : "") + grouped(found - expected)));
+                            Tables.grouped(expected),
+                            Tables.grouped(found),
+                            (found > expected ? "+" : "") + Tables.grouped(found - expected)));
         }
         return found;
     }
@@ -82,9 +83,9 @@ public final class Checks {
                     String.format(
                             "«%s»: ожидалось %s, получено %s (разница %s).",
                             what,
-                            grouped(expected),
-                            grouped(actual),
-                            (actual > expected ? "+" : "") + grouped(actual - expected)));
+                            Tables.grouped(expected),
+                            Tables.grouped(actual),
+                            (actual > expected ? "+" : "") + Tables.grouped(actual - expected)));
         }
     }
 
@@ -140,7 +141,10 @@ public final class Checks {
             throw new CheckFailure(
                     String.format(
                             "Число параметров «%s»: бюджет %s, получено %s — на %s больше.",
-                            what, grouped(max), grouped(found), grouped(found - max)));
+                            what,
+                            Tables.grouped(max),
+                            Tables.grouped(found),
+                            Tables.grouped(found - max)));
         }
         return found;
     }
@@ -293,10 +297,6 @@ public final class Checks {
     }
 
     /** 1234567 -> "1 234 567". */
-    static String grouped(long n) {
-        return String.format(Locale.ROOT, "%,d", n).replace(',', ' ');
-    }
-
     /** The multi-index [i, j, ...] of flat position {@code flat} in {@code shape}. */
     static String index(int flat, Shape shape) {
         long[] dims = shape.getShape();

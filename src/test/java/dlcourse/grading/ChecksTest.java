@@ -53,7 +53,8 @@ class ChecksTest {
                 assertThrows(
                         CheckFailure.class, () -> Checks.count(62_378_345, 62_378_344, "AlexNet"));
         assertEquals(
-                "«AlexNet»: ожидалось 62 378 344, получено 62 378 345 (разница +1).",
+                "«AlexNet»: ожидалось 62\u2009378\u2009344, получено 62\u2009378\u2009345 (разница"
+                        + " +1).",
                 e.getMessage());
     }
 
@@ -104,7 +105,7 @@ class ChecksTest {
                 assertThrows(
                         CheckFailure.class,
                         () -> Checks.parameterBudget(mlp(1000), new Shape(4), 1000, "mlp"));
-        assertTrue(e.getMessage().contains("бюджет 1 000, получено 8 003"), e.getMessage());
+        assertTrue(e.getMessage().contains("бюджет 1000, получено 8003"), e.getMessage());
     }
 
     @Test
