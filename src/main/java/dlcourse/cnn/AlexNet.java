@@ -4,11 +4,13 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
+import ai.djl.training.initializer.NormalInitializer;
 import java.util.Arrays;
 import java.util.function.Function;
 
@@ -65,6 +67,32 @@ public final class AlexNet {
                 .optFirstConvolution(7, 1, 3)
                 .optGroups(1)
                 .optLocalResponseNorm(false);
+    }
+
+    /**
+     * The four-layer convolutional network of the paper's ReLU-versus-tanh comparison (figure 1:
+     * with ReLU it reached 25 % training error on CIFAR-10 six times sooner). The paper does not
+     * list its layers; these are those of cuda-convnet's CIFAR-10 example, the authors' own code:
+     * three 5×5 convolutions (32, 32, 64 filters, padding 2), each followed by the non-linearity
+     * and 3×3 pooling with stride 2 (max, then average twice), and one linear layer. The weights
+     * start from N(0, 0.01), the paper's initialisation, the biases from 0. No normalisation and no
+     * dropout: the figure's networks used no regularisation.
+     */
+    public static Block fourLayerNet(Nonlinearity nonlinearity, int classes) {
+        SequentialBlock net = new SequentialBlock();
+        int[] filters = {32, 32, 64};
+        for (int i = 0; i < filters.length; i++) {
+            Shape window = new Shape(3, 3), stride = new Shape(2, 2), padding = new Shape(1, 1);
+            net.add(Builder.conv(filters[i], 5, 1, 2, 1))
+                    .add(nonlinearity.block())
+                    .add(
+                            i == 0
+                                    ? Pool.maxPool2dBlock(window, stride, padding)
+                                    : Pool.avgPool2dBlock(window, stride, padding));
+        }
+        net.add(Blocks.batchFlattenBlock()).add(Linear.builder().setUnits(classes).build());
+        net.setInitializer(new NormalInitializer(0.01f), Parameter.Type.WEIGHT);
+        return net;
     }
 
     public static final class Builder {

@@ -2,7 +2,12 @@ package dlcourse.cnn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import dlcourse.core.ModelSummary;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -92,5 +97,36 @@ class AlexNetTest {
                 t.stringColumn("layer").asList().stream().filter(s -> s.contains("Linear")).count();
         assertEquals(5, convs);
         assertEquals(3, linears);
+    }
+
+    /**
+     * Figure 1's network: three 5×5 convolutions (32, 32, 64) and one linear layer, counted by
+     * hand: 5·5·c·32 + 32, 5·5·32·32 + 32, 5·5·32·64 + 64, and 64·4·4·10 + 10 (28 and 32 pixels
+     * both pool to 4 after three stride-2 poolings).
+     */
+    @Test
+    void fourLayerNetHasItsCountedWeightsAndThePapersInitialisation() {
+        Block net = AlexNet.fourLayerNet(AlexNet.Nonlinearity.TANH, 10);
+        long hidden = (5 * 5 * 32 * 32 + 32) + (5 * 5 * 32 * 64 + 64) + (64 * 4 * 4 * 10 + 10);
+        assertEquals(
+                5 * 5 * 1 * 32 + 32 + hidden,
+                ModelSummary.parameterCount(net, new Shape(1, 28, 28)));
+        assertEquals(
+                5 * 5 * 3 * 32 + 32 + hidden,
+                ModelSummary.parameterCount(
+                        AlexNet.fourLayerNet(AlexNet.Nonlinearity.RELU, 10), new Shape(3, 32, 32)));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            net.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 28, 28));
+            NDArray w = // the second convolution's
+                    net.getParameters().values().stream()
+                            .filter(q -> q.getType() == Parameter.Type.WEIGHT)
+                            .skip(1)
+                            .findFirst()
+                            .orElseThrow()
+                            .getArray();
+            double sd = Math.sqrt(w.sub(w.mean()).square().mean().getFloat());
+            assertEquals(0.01, sd, 0.0005, "the weights' standard deviation");
+            assertEquals(0, w.mean().getFloat(), 0.0005);
+        }
     }
 }
