@@ -4,20 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dlcourse.core.Notebook;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /** What the notebook's Interrupt does to a long computation, with a plain thread as the cell. */
 class InterruptibleTest {
 
-    @Test
-    void anInterruptStopsTheLoopAtItsNextStepAndTheNextComputationWaitsForIt() throws Exception {
+    /**
+     * A cell whose work loops, each step blind to the thread's interrupt flag, until told to stop;
+     * interrupted once the loop runs. The student is "told" by counting in {@code told}. Returns
+     * what the cell's thread saw.
+     */
+    private static Throwable interruptALoopingCell(
+            AtomicInteger steps, AtomicInteger told, Predicate<Runnable> atCellEnd)
+            throws InterruptedException {
         CountDownLatch looping = new CountDownLatch(1);
-        AtomicInteger steps = new AtomicInteger();
-        AtomicInteger toldTheStudent = new AtomicInteger();
         AtomicReference<Throwable> cellSaw = new AtomicReference<>();
         Thread cell =
                 new Thread(
@@ -29,12 +35,11 @@ class InterruptibleTest {
                                                 Interruptible.checkStop();
                                                 steps.incrementAndGet();
                                                 looping.countDown();
-                                                // a step that never looks at the thread's interrupt
-                                                // flag
                                                 Thread.sleep(5);
                                             }
                                         },
-                                        toldTheStudent::incrementAndGet);
+                                        told::incrementAndGet,
+                                        atCellEnd);
                             } catch (Throwable t) {
                                 cellSaw.set(t);
                             }
@@ -43,7 +48,16 @@ class InterruptibleTest {
         assertTrue(looping.await(10, TimeUnit.SECONDS));
         cell.interrupt();
         cell.join(10_000);
-        assertTrue(cellSaw.get() instanceof Interruptible.Stopped, "the cell saw " + cellSaw.get());
+        return cellSaw.get();
+    }
+
+    @Test
+    void anInterruptStopsTheLoopAtItsNextStepAndTheNextComputationWaitsForIt() throws Exception {
+        AtomicInteger steps = new AtomicInteger();
+        AtomicInteger toldTheStudent = new AtomicInteger();
+        // outside a kernel there is no cell end to wait for: the cell's thread tells at once
+        Throwable cellSaw = interruptALoopingCell(steps, toldTheStudent, Notebook::atCellEnd);
+        assertTrue(cellSaw instanceof Interruptible.Stopped, "the cell saw " + cellSaw);
         assertEquals(1, toldTheStudent.get());
         // the next computation runs only once the interrupted loop has left the training thread
         int stepsWhenNextStarts = Interruptible.run(steps::get, () -> {});
@@ -60,29 +74,12 @@ class InterruptibleTest {
     void theStudentIsToldEvenWhenTheWorkStoppedBeforeTheCellEnded() throws Exception {
         AtomicReference<Runnable> cellEnd = new AtomicReference<>();
         AtomicInteger toldTheStudent = new AtomicInteger();
-        CountDownLatch looping = new CountDownLatch(1);
-        Thread cell =
-                new Thread(
-                        () -> {
-                            try {
-                                Interruptible.run(
-                                        () -> {
-                                            while (true) {
-                                                Interruptible.checkStop();
-                                                looping.countDown();
-                                                Thread.sleep(5);
-                                            }
-                                        },
-                                        toldTheStudent::incrementAndGet,
-                                        end -> cellEnd.compareAndSet(null, end));
-                            } catch (Interruptible.Stopped expected) {
-                                // the cell reports the interrupt
-                            }
-                        });
-        cell.start();
-        assertTrue(looping.await(10, TimeUnit.SECONDS));
-        cell.interrupt();
-        cell.join(10_000);
+        Throwable cellSaw =
+                interruptALoopingCell(
+                        new AtomicInteger(),
+                        toldTheStudent,
+                        end -> cellEnd.compareAndSet(null, end));
+        assertTrue(cellSaw instanceof Interruptible.Stopped, "the cell saw " + cellSaw);
         Interruptible.run(() -> 0, () -> {}); // returns once the stopped work has left the thread
         assertEquals(0, toldTheStudent.get(), "told before the cell ended");
         cellEnd.get().run(); // the kernel ends the cell only now
