@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-PROFILES = ["smoke", "laptop", "full"]
+PROFILES = ["smoke", "laptop", "full", "solutions"]  # solutions: docs/solutions/, in smoke
 OUTCOMES = ["skipped", "passed", "failed"]
 
 # (label, how to recognise the test's node id); the first match wins, in this order

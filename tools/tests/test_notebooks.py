@@ -13,6 +13,10 @@ threads. On 2 cores two one-thread kernels finish a pair of notebooks in 0.75 of
 take one after the other with two threads each (02 and 03, laptop): small convolutions keep a
 second thread busy only part of the time. Notebooks that train the same checkpoint take turns
 (Training holds a lock on it). A notebook's time in the summary is its own kernel's wall time.
+
+The instructors' solutions of the notebooks' exercises (docs/solutions/, see test_exercises.py) run
+too, in the smoke profile whatever DL_TEST_PROFILES says, under the label `solutions`: they check
+their answers with asserts, and smoke keeps them cheap.
 """
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -30,8 +34,12 @@ OUT = ROOT / "build" / "test" / "notebooks"
 TIMEOUT = int(os.environ.get("DL_CELL_TIMEOUT", CELL_TIMEOUT))
 PROFILES = os.environ.get("DL_TEST_PROFILES", "smoke").split()
 
+SOLUTIONS = ROOT / "docs" / "solutions"
+SOLUTIONS_PROFILE = "smoke"
+
 notebooks = sorted(NOTEBOOKS.glob("*.ipynb"))
-cases = [(profile, nb) for profile in PROFILES for nb in notebooks]
+cases = ([(profile, nb) for profile in PROFILES for nb in notebooks]
+         + [("solutions", nb) for nb in sorted(SOLUTIONS.glob("*.ipynb"))])
 
 
 JOBS = int(os.environ.get("DL_NOTEBOOK_JOBS", "1"))
@@ -48,9 +56,10 @@ def runs(request, tmp_path_factory):
     env = {"OMP_NUM_THREADS": str(threads)} if threads else {}
     pool = ThreadPoolExecutor(max_workers=JOBS)  # each run waits on its own kernel process
     checkpoints = tmp_path_factory.getbasetemp()
-    futures = {(profile, nb): pool.submit(execute, nb, OUT / profile, TIMEOUT, env={
-        **env, "DL_PROFILE": profile, "DL_CHECKPOINTS": str(checkpoints / f"checkpoints-{profile}")})
-        for profile, nb in selected}
+    futures = {(label, nb): pool.submit(execute, nb, OUT / label, TIMEOUT, env={
+        **env, "DL_PROFILE": SOLUTIONS_PROFILE if label == "solutions" else label,
+        "DL_CHECKPOINTS": str(checkpoints / f"checkpoints-{label}")})
+        for label, nb in selected}
     yield futures
     pool.shutdown(cancel_futures=True)
 
