@@ -52,7 +52,10 @@ def machine() -> str:
     except OSError:
         pass
     threads = os.environ.get("OMP_NUM_THREADS", f"default ({os.cpu_count()}, one per core)")
-    return f"{cpu}, {os.cpu_count()} cores; PyTorch threads: {threads}; {platform.system()} {platform.release()}"
+    jobs = int(os.environ.get("DL_NOTEBOOK_JOBS", "1"))
+    at_once = f"; {jobs} notebooks at a time (DL_NOTEBOOK_JOBS={jobs}, as CI runs them)" if jobs > 1 else ""
+    return (f"{cpu}, {os.cpu_count()} cores; PyTorch threads: {threads}{at_once}; "
+            f"{platform.system()} {platform.release()}")
 
 
 def page(profile: str, executed: Path, timings: dict) -> str:
