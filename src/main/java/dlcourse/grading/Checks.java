@@ -296,7 +296,6 @@ public final class Checks {
         }
     }
 
-    /** 1234567 -> "1 234 567". */
     /** The multi-index [i, j, ...] of flat position {@code flat} in {@code shape}. */
     static String index(int flat, Shape shape) {
         long[] dims = shape.getShape();
