@@ -16,7 +16,7 @@ OUTCOMES = ["skipped", "passed", "failed"]
 
 # (label, how to recognise the test's node id); the first match wins, in this order
 SINGLE = [
-    ("  kernel: 10 re-runs of a cell, start-up", "test_kernel_memory.py::"),
+    ("  kernel: 16 re-runs of a cell, start-up", "test_kernel_memory.py::"),
     ("  browser test (JupyterLab + Chromium)", "test_browser.py::"),
     ("  JJava's plain kernel runs the course", "test_lab.py::test_the_plain_jjava_kernel"),
     ("  make lab (the student's JupyterLab)", "test_lab.py::"),
