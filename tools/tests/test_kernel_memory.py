@@ -1,4 +1,4 @@
-"""A student's habit, measured: the same training cell run ten times in one java-dl kernel.
+"""A student's habit, measured: the same training cell run sixteen times in one java-dl kernel.
 
 Each of sixteen runs trains a fresh network under the same name; the course's Training closes the previous
 run's model when a fit with the same name starts, so native memory (weights, gradients, Adam's
