@@ -4,7 +4,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 NB    ?=
 
-.PHONY: help setup lab test test-java test-notebooks notebook-figures seed-study run bench bench-performance release grade bench-grading clean
+.PHONY: help setup lab test test-java test-notebooks notebook-figures seed-study run bench bench-performance bench-peer release grade bench-grading clean
 
 help:
 	@echo "make setup            set up everything (Python env, Java library, kernel, data); idempotent"
@@ -18,6 +18,7 @@ help:
 	@echo "make grade A=lstm SUB=<folder or .ipynb>   grade submissions -> build/grading/ (report.json/.xml/.md)"
 	@echo "make bench-performance  roofline fraction, loop overhead, memory over epochs and cell re-runs, start-up (docs/performance.md)"
 	@echo "make bench-grading    time to grade 30 submissions, serial and parallel -> docs/grading.md"
+	@echo "make bench-peer       the course's training against PyTorch-Python 2.7.1, same machine, same data -> docs/performance.md (LABEL=now, PEER_ARGS=\"--models lstm,dcgan\")"
 	@echo "Profiles: DL_PROFILE=smoke|laptop|full (default: full with a GPU, laptop without)"
 
 setup:
@@ -62,6 +63,10 @@ bench-performance: setup
 	mvn -B -q test-compile exec:java -Dexec.mainClass=dlcourse.bench.PerformanceBench
 	mvn -B -q test -Dtest=TrainingOverheadTest
 	DL_PROFILE=smoke $(PY) -m pytest -q -s tools/tests/test_kernel_memory.py
+
+bench-peer: setup
+	@bash tools/peer/venv.sh
+	.venv-peer/bin/python tools/peer/bench_peer.py --label $(or $(LABEL),now) --docs docs/performance.md $(PEER_ARGS)
 
 bench-grading: setup
 	$(PY) tools/bench_grading.py --assignment lstm -n 30 --jobs 1 2

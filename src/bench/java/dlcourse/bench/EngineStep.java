@@ -16,11 +16,30 @@ import dlcourse.train.FitOptimizer;
  * The training step alone: forward, loss, backward and the Adam update on one batch that is already
  * in memory, repeated. No data loading, no accuracy counting, no progress, no history: the speed
  * the engine itself reaches for a model, against which the course's training loop ({@link
- * dlcourse.train.Training}) is measured.
+ * dlcourse.train.Training}) and PyTorch-Python ({@link PeerBench}) are measured.
  */
-final class EngineStep {
+final class EngineStep implements AutoCloseable {
 
-    private EngineStep() {}
+    private final Model model;
+    private final NDManager data;
+    private final FitOptimizer adam;
+    private final Trainer trainer;
+    private final NDList x;
+    private final NDList y;
+
+    /** A trainer for {@code net} with Adam (learning rate 10⁻⁴) on the batch {@code (x, y)}. */
+    EngineStep(Block net, Shape exampleShape, Loss loss, NDList x, NDList y) {
+        model = Model.newInstance("engine-step", Devices.best());
+        data = model.getNDManager().newSubManager();
+        model.setBlock(net);
+        this.x = x.toDevice(data.getDevice(), true);
+        this.y = y.toDevice(data.getDevice(), true);
+        this.x.attach(data);
+        this.y.attach(data);
+        adam = FitOptimizer.adam(1e-4f);
+        trainer = model.newTrainer(adam.config(loss, data.getDevice()));
+        trainer.initialize(new Shape(1).addAll(exampleShape));
+    }
 
     /**
      * Examples per second of {@code steps} training steps on the batch {@code (x, y)}, after {@code
@@ -28,31 +47,27 @@ final class EngineStep {
      */
     static double examplesPerSecond(
             Block net, Shape exampleShape, Loss loss, NDList x, NDList y, int warmUp, int steps) {
-        try (Model model = Model.newInstance("engine-step", Devices.best());
-                NDManager data = model.getNDManager().newSubManager()) {
-            model.setBlock(net);
-            NDList xs = x.toDevice(data.getDevice(), true);
-            NDList ys = y.toDevice(data.getDevice(), true);
-            xs.attach(data);
-            ys.attach(data);
-            try (FitOptimizer adam = FitOptimizer.adam(1e-4f);
-                    Trainer trainer = model.newTrainer(adam.config(loss, data.getDevice()))) {
-                trainer.initialize(new Shape(1).addAll(exampleShape));
-                long start = 0;
-                for (int i = 0; i < warmUp + steps; i++) {
-                    if (i == warmUp) {
-                        start = System.nanoTime();
-                    }
-                    step(trainer, xs, ys);
-                }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                return steps * xs.head().getShape().get(0) / seconds;
-            }
+        try (EngineStep step = new EngineStep(net, exampleShape, loss, x, y)) {
+            step.seconds(warmUp);
+            return steps * step.batchSize() / step.seconds(steps);
         }
     }
 
-    private static void step(Trainer trainer, NDList x, NDList y) {
-        try (NDManager step = x.head().getManager().newSubManager()) {
+    long batchSize() {
+        return x.head().getShape().get(0);
+    }
+
+    /** Seconds that {@code steps} training steps take. */
+    double seconds(int steps) {
+        long start = System.nanoTime();
+        for (int i = 0; i < steps; i++) {
+            step();
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private void step() {
+        try (NDManager step = data.newSubManager()) {
             x.tempAttach(step); // everything computed from x lives in `step` and is freed with it
             y.tempAttach(step);
             try (GradientCollector gc = trainer.newGradientCollector()) {
@@ -63,5 +78,12 @@ final class EngineStep {
             }
             trainer.step();
         }
+    }
+
+    @Override
+    public void close() {
+        trainer.close();
+        adam.close();
+        model.close();
     }
 }
