@@ -19,6 +19,7 @@ Usage: .venv-peer/bin/python tools/peer/bench_peer.py [--models alexnet,lstm] [-
 """
 
 import argparse
+import json
 import os
 import platform
 import statistics
@@ -79,7 +80,7 @@ class Library:
             if line.startswith("peer> "):
                 words = line[len("peer> "):].strip()
                 if words.startswith("machine "):
-                    return {"machine": words[len("machine "):].replace(";", "\n")}
+                    return {"machine": words[len("machine "):].replace("\\n", "\n")}
                 return dict(w.split("=", 1) for w in words.split())
             print("  [library] " + line.rstrip())  # the engine talking
         raise RuntimeError(f"the library's side ended (exit code {self.process.wait()})")
@@ -218,6 +219,59 @@ class Adversarial:
         return seconds
 
 
+# ------------------------------------------------------------------------------- the profiles
+
+def trace_events(path):
+    """The completed operations of a Chrome trace (the engine's profiler on both sides)."""
+    text = Path(path).read_text()
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:  # libtorch's legacy profiler may leave a trailing comma
+        data = json.loads(text.rstrip().rstrip(",") + "]")
+    events = data["traceEvents"] if isinstance(data, dict) else data
+    return [e for e in events if e.get("ph") == "X" and "dur" in e]
+
+
+def outermost(events):
+    """The operations no other operation of their thread encloses: the calls the framework made,
+    an operator's own sub-operations left out (an Adam step is its element-wise operations)."""
+    by_thread = {}
+    for e in events:
+        by_thread.setdefault(e.get("tid"), []).append(e)
+    calls = []
+    for es in by_thread.values():
+        es.sort(key=lambda e: (float(e["ts"]), -float(e["dur"])))
+        end = float("-inf")
+        for e in es:
+            if float(e["ts"]) >= end:
+                calls.append(e)
+                end = float(e["ts"]) + float(e["dur"])
+    return calls
+
+
+def profile_summary(path, steps):
+    """Per step: the operations the framework called and the milliseconds inside them. (The time
+    between operations is left out: each profiler adds its own cost there, and sampling the
+    library's JVM without one, JFR, found under 5 % of a DCGAN round in Java code.)"""
+    # PyTorch's trace also holds the profiler's own span and the optimizer's annotations, which
+    # enclose the operations they name: the operations themselves are what both sides called
+    events = [e for e in trace_events(path) if e.get("cat") not in ("Trace", "user_annotation")]
+    calls = outermost(events)
+    inside = sum(float(e["dur"]) for e in calls)
+    return {"calls": len(calls) / steps, "inside_ms": inside / steps / 1000}
+
+
+def profile(library, peer, x, y, folder, steps=10):
+    """Both sides' operations over `steps` steps, under each engine's profiler."""
+    ours = folder / "library-trace.json"
+    library.ask(f"profile {steps} {ours}")
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
+        peer.steps(x, y, steps)
+    theirs = folder / "pytorch-trace.json"
+    prof.export_chrome_trace(str(theirs))
+    return profile_summary(ours, steps), profile_summary(theirs, steps)
+
+
 # ----------------------------------------------------------------------------------- the rounds
 
 def compare(library, name, args, folder):
@@ -250,6 +304,8 @@ def compare(library, name, args, folder):
         step_ratios.append(rates[0] / rates[1])
         print(f"    step round {r + 1}: library {rates[0]:.0f}, PyTorch {rates[1]:.0f} examples/s",
               flush=True)
+    # before the loops: for DCGAN a loop's fresh game replaces the step's (one game per GAN)
+    profiled = profile(library, peer, x, y, folder) if args.profile else None
     loop_ratios, loop_rates = [], ([], [])
     examples = len(loop_x)
     for r in range(args.loop_rounds):
@@ -264,7 +320,8 @@ def compare(library, name, args, folder):
         print(f"    loop round {r + 1}: library {rates[0]:.0f}, PyTorch {rates[1]:.0f} examples/s",
               flush=True)
     return {"name": name, "weights": ours, "batch": batch, "steps": n, "examples": examples,
-            "step": (step_rates, step_ratios), "loop": (loop_rates, loop_ratios)}
+            "step": (step_rates, step_ratios), "loop": (loop_rates, loop_ratios),
+            "profile": profiled}
 
 
 def timed_in_turn(sides, round_index):
@@ -284,14 +341,27 @@ def spread(values):
     return f"{statistics.median(values):.2f} ({min(values):.2f}–{max(values):.2f})"
 
 
-def table(results, kind, unit):
-    rows = [f"| model | trainable weights | batch | library, {unit}/s | PyTorch, {unit}/s "
-            f"| library / PyTorch: median (range) |", "|---|---:|---:|---:|---:|---|"]
+def table(results, kind):
+    """One row per model; the loop's rows say how many examples an epoch has."""
+    size = "examples per epoch" if kind == "loop" else "trainable weights"
+    rows = [f"| model | {size} | batch | library, examples/s | PyTorch, examples/s "
+            "| library / PyTorch: median (range) |", "|---|---:|---:|---:|---:|---|"]
     for res in results:
         (ours, theirs), ratios = res[kind]
-        rows.append(f"| {TITLES[res['name']]} | {res['weights']:,} | {res['batch']} "
+        count = res["examples"] if kind == "loop" else res["weights"]
+        rows.append(f"| {TITLES[res['name']]} | {count:,} | {res['batch']} "
                     f"| {statistics.median(ours):.0f} | {statistics.median(theirs):.0f} "
                     f"| **{spread(ratios)}** |".replace(",", " "))
+    return "\n".join(rows)
+
+
+def profile_table(results):
+    rows = ["| model | operations per step, library / PyTorch | ms inside them, library / PyTorch |",
+            "|---|---|---|"]
+    for res in results:
+        ours, theirs = res["profile"]
+        rows.append(f"| {TITLES[res['name']]} | {ours['calls']:.0f} / {theirs['calls']:.0f} "
+                    f"| {ours['inside_ms']:.2f} / {theirs['inside_ms']:.2f} |")
     return "\n".join(rows)
 
 
@@ -305,11 +375,15 @@ def report(results, args, machine, load):
         "```", machine, "```", "",
         f"**The training step alone** (one batch held in memory; {args.rounds} rounds, each side "
         f"timed for about {args.seconds:.0f} s a round, alternating which goes first):", "",
-        table(results, "step", "examples"), "",
-        f"**The whole loop** (an epoch of {results[0]['examples']} examples in batches, the "
-        f"second of {args.loop_epochs} epochs of a fresh network; {args.loop_rounds} rounds):",
+        table(results, "step"), "",
+        f"**The whole loop** (one epoch of real batches, the last of {args.loop_epochs} epochs of "
+        f"a fresh network; {args.loop_rounds} rounds):",
         "",
-        table(results, "loop", "examples"), ""])
+        table(results, "loop"), ""]
+        + (["**Operations per step** (10 steps under each engine's profiler, which slows both: "
+            "the operations each framework called, an operator's own sub-operations not counted, "
+            "and the time inside them):", "", profile_table(results), ""]
+           if args.profile else []))
 
 
 def load_average():
@@ -335,6 +409,8 @@ def main():
     parser.add_argument("--loop-epochs", type=int, default=2)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--label", default="now")
+    parser.add_argument("--profile", action="store_true",
+                        help="also count each side's engine operations per step")
     parser.add_argument("--docs", type=Path, help="replace this run's block in this file")
     args = parser.parse_args()
     if not torch.__version__.startswith(TORCH_VERSION):

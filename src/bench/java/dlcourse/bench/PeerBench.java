@@ -246,7 +246,7 @@ public final class PeerBench {
         PeerBench bench = new PeerBench();
         BufferedReader in =
                 new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        System.out.println(ANSWER + "machine " + Machine.describe().replace('\n', ';'));
+        System.out.println(ANSWER + "machine " + Machine.describe().replace("\n", "\\n"));
         for (String line; (line = in.readLine()) != null; ) {
             String[] w = line.trim().split("\\s+");
             String answer =
