@@ -51,8 +51,10 @@ class Library:
 
     def __init__(self, threads):
         classpath = self.classpath()
+        # threads as in the kernel: the training thread computes with `threads`, others with one
         self.process = subprocess.Popen(
             ["java", "-Xmx8g", "-Dai.djl.offline=true", f"-Ddlcourse.home={ROOT}",
+             "-Dai.djl.pytorch.num_threads=1",
              "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
              "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=off",
              "-cp", classpath, "dlcourse.bench.PeerBench"],

@@ -10,6 +10,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import dlcourse.core.Devices;
+import dlcourse.core.Interruptible;
 import dlcourse.train.FitOptimizer;
 
 /**
@@ -57,13 +58,20 @@ final class EngineStep implements AutoCloseable {
         return x.head().getShape().get(0);
     }
 
-    /** Seconds that {@code steps} training steps take. */
+    /**
+     * Seconds that {@code steps} training steps take, on the thread the course's loops train on (it
+     * alone computes with all of the engine's threads, {@link dlcourse.core.EngineThreads}).
+     */
     double seconds(int steps) {
-        long start = System.nanoTime();
-        for (int i = 0; i < steps; i++) {
-            step();
-        }
-        return (System.nanoTime() - start) / 1e9;
+        return Interruptible.run(
+                () -> {
+                    long start = System.nanoTime();
+                    for (int i = 0; i < steps; i++) {
+                        step();
+                    }
+                    return (System.nanoTime() - start) / 1e9;
+                },
+                () -> {});
     }
 
     private void step() {

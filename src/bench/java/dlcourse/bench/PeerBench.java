@@ -19,6 +19,7 @@ import dlcourse.cnn.AuxiliaryLoss;
 import dlcourse.cnn.GoogLeNet;
 import dlcourse.cnn.ResNet;
 import dlcourse.cnn.Vgg;
+import dlcourse.core.Interruptible;
 import dlcourse.core.ModelSummary;
 import dlcourse.core.Seeds;
 import dlcourse.data.CharText;
@@ -275,15 +276,18 @@ public final class PeerBench {
 
     /**
      * {@code n} steps under the engine's profiler, which writes each operation it ran to {@code
-     * file} (Chrome's trace format); it records the thread that starts it, the one the steps run
-     * on.
+     * file} (Chrome's trace format); it records the thread that starts it, the training thread.
      */
     private String profile(int n, String file) {
         step.seconds(1);
-        JniUtils.startProfile(false, false, false);
-        step.seconds(n);
-        JniUtils.stopProfile(file);
-        return "profile=" + file;
+        return Interruptible.run(
+                () -> {
+                    JniUtils.startProfile(false, false, false);
+                    step.seconds(n);
+                    JniUtils.stopProfile(file);
+                    return "profile=" + file;
+                },
+                () -> {});
     }
 
     private static String seconds(double s) {

@@ -22,6 +22,7 @@ import dlcourse.cnn.GoogLeNet;
 import dlcourse.cnn.ResNet;
 import dlcourse.cnn.Vgg;
 import dlcourse.core.Devices;
+import dlcourse.core.Interruptible;
 import dlcourse.core.MultiplyAdds;
 import dlcourse.core.Seeds;
 import dlcourse.core.Throughput;
@@ -270,6 +271,10 @@ public final class PerformanceBench {
      * (Winograd-style).
      */
     private static double convolutionGflops(int k) {
+        return Interruptible.run(() -> measureConvolution(k), () -> {});
+    }
+
+    private static double measureConvolution(int k) {
         int b = 16;
         int c = 128;
         int side = 28;

@@ -20,6 +20,7 @@ public record Hardware(
         String engineVersion,
         Device device,
         int cpuCores,
+        int trainingThreads,
         long physicalMemoryBytes,
         long maxHeapBytes,
         List<Gpu> gpus) {
@@ -46,6 +47,7 @@ public record Hardware(
                 engine.getVersion(),
                 chosen,
                 Runtime.getRuntime().availableProcessors(),
+                EngineThreads.count(),
                 physical,
                 Runtime.getRuntime().maxMemory(),
                 gpus);
@@ -91,6 +93,33 @@ public record Hardware(
         }
     }
 
+    /**
+     * Physical CPU cores, counted in {@code /proc/cpuinfo} as distinct (package, core) pairs; 0
+     * when unknown (not Linux).
+     */
+    public static int physicalCores() {
+        try {
+            return physicalCores(
+                    java.nio.file.Files.readString(java.nio.file.Path.of("/proc/cpuinfo")));
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    static int physicalCores(String cpuinfo) {
+        java.util.Set<String> cores = new java.util.HashSet<>();
+        String pkg = "";
+        for (String line : cpuinfo.lines().toList()) {
+            String value = line.substring(line.indexOf(':') + 1).trim();
+            if (line.startsWith("physical id")) {
+                pkg = value;
+            } else if (line.startsWith("core id")) {
+                cores.add(pkg + "/" + value);
+            }
+        }
+        return cores.size();
+    }
+
     static List<String> halfPrecisionArithmetic(String cpuinfo) {
         java.util.Set<String> flags = new java.util.HashSet<>();
         cpuinfo.lines()
@@ -117,7 +146,11 @@ public record Hardware(
                 .append(device)
                 .append(device.isGpu() ? " (GPU)" : " (CPU)")
                 .append('\n');
-        sb.append("Ядра CPU:      ").append(cpuCores).append('\n');
+        sb.append("Ядра CPU:      ")
+                .append(cpuCores)
+                .append("; PyTorch обучает в потоках: ")
+                .append(trainingThreads)
+                .append('\n');
         sb.append("Память:        ")
                 .append(gib(physicalMemoryBytes))
                 .append(" (куча JVM до ")

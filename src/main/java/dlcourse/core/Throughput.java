@@ -19,6 +19,11 @@ public final class Throughput {
      * warm-up product, then times {@code repeats} and returns the best rate in GFLOP/s.
      */
     public static double matmulGflops(Device device, int n, int repeats) {
+        // on the thread that computes with all of the engine's threads, as training does
+        return Interruptible.run(() -> measure(device, n, repeats), () -> {});
+    }
+
+    private static double measure(Device device, int n, int repeats) {
         try (NDManager m = NDManager.newBaseManager(device)) {
             NDArray a = m.randomUniform(-1, 1, new Shape(n, n), DataType.FLOAT32);
             NDArray b = m.randomUniform(-1, 1, new Shape(n, n), DataType.FLOAT32);

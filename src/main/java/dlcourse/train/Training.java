@@ -19,6 +19,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
 import dlcourse.core.CourseHome;
 import dlcourse.core.Devices;
+import dlcourse.core.Interruptible;
 import dlcourse.core.Profile;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;

@@ -1,8 +1,7 @@
-package dlcourse.train;
+package dlcourse.core;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
-import dlcourse.core.Notebook;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -23,6 +22,9 @@ import java.util.function.Predicate;
  * while its output still accepts updates ({@link Notebook#atCellEnd}), so it can replace the
  * progress display with a line saying what happened. One computation at a time: a cell run right
  * after an interrupt waits until the previous loop has finished its step.
+ *
+ * <p>The training thread is also the one that computes with all of the engine's CPU threads ({@link
+ * EngineThreads}): heavy work goes here even when nobody will interrupt it.
  */
 public final class Interruptible {
 
@@ -38,6 +40,7 @@ public final class Interruptible {
                                             // (gradient collectors turn it on), so this thread
                                             // starts like that one
                                             JniUtils.setGradMode(false);
+                                            EngineThreads.takeForThisThread();
                                             r.run();
                                         },
                                         THREAD_NAME);
@@ -54,7 +57,7 @@ public final class Interruptible {
      * The computation was interrupted: thrown by {@link #checkStop()} and to the interrupted cell.
      */
     public static final class Stopped extends RuntimeException {
-        Stopped() {
+        public Stopped() {
             super("прервано пользователем", null, false, false);
         }
     }
