@@ -3,14 +3,18 @@ package dlcourse.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dlcourse.core.MultiplyAdds;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Transposed ("fractionally strided") 2-D convolution, the generator's up-sampling layer in DCGAN,
@@ -137,9 +141,16 @@ public final class TransposedConv2d extends AbstractBlock implements MultiplyAdd
                 in.get(2) == 1 && in.get(3) == 1 ? projection(x, w, b) : byPhases(x, w, b, stride);
         long outH = outputSize(in.get(2), k, stride, padding),
                 outW = outputSize(in.get(3), k, stride, padding);
-        return uncropped.get(
-                new NDIndex(
-                        ":, :, {}:{}, {}:{}", padding, padding + outH, padding, padding + outW));
+        Shape full = uncropped.getShape();
+        long bottom = full.get(2) - padding - outH, right = full.get(3) - padding - outW;
+        if (padding == 0 && bottom == 0 && right == 0) {
+            return uncropped;
+        }
+        // a negative pad crops into a new array (the engine's pad reads width, then height); a
+        // slice's gradient is a zeroed full-size array per axis, and the next layer reads around
+        // the slice's gaps
+        return JniUtils.pad(
+                (PtNDArray) uncropped, new long[] {-padding, -right, -padding, -bottom}, 0);
     }
 
     /** (B, C, 1, 1) → (B, F, k, k): each input channel scales one k×k kernel per filter. */
@@ -163,18 +174,51 @@ public final class TransposedConv2d extends AbstractBlock implements MultiplyAdd
                 m * s == k
                         ? w // (C, F, m·s, m·s)
                         : inManager(w.pad(new Shape(0, m * s - k, 0, m * s - k), 0), manager);
+        // one gather in place of reshape, flip and transpose (the flip alone was slower)
+        NDArray order = manager.create(phaseOrder((int) channels, (int) filters, m, s));
         NDArray phases =
-                inManager(
-                                taps.reshape(channels, filters, m, s, m, s),
-                                manager) // tap j·s + r → (j, r)
-                        .flip(2, 4) // correlation: taps reversed
-                        .transpose(1, 3, 5, 0, 2, 4) // (F, s, s, C, m, m)
-                        .reshape(filters * s * s, channels, m, m);
+                inManager(taps.reshape(-1), manager)
+                        .take(manager, order)
+                        .reshape(filters * s * s, channels, m, m); // (F·s², C, m, m)
         NDArray bias = b == null ? null : inManager(b.repeat(s * s), manager); // one per phase
         NDArray q =
                 Conv2d.conv2d(x, phases, bias, new Shape(1, 1), new Shape(m - 1, m - 1))
                         .head(); // (B, F·s², H+m−1, W+m−1)
         return PixelShuffle.depthToSpace(q, s); // (B, F, (H+m−1)·s, (W+m−1)·s)
+    }
+
+    private static final Map<List<Integer>, long[]> PHASE_ORDERS = new ConcurrentHashMap<>();
+
+    /**
+     * Where each entry of the phase kernels (F·s², C, m, m) sits in the weight (C, F, m·s, m·s),
+     * flattened: phase (r_y, r_x) of filter f takes from channel c the tap (m − 1 − a)·s + r_y, (m
+     * − 1 − b)·s + r_x at (a, b), the taps reversed since the engine correlates.
+     */
+    static long[] phaseOrder(int channels, int filters, int m, int s) {
+        return PHASE_ORDERS.computeIfAbsent(
+                List.of(channels, filters, m, s),
+                key -> {
+                    int k = m * s;
+                    long[] order = new long[filters * s * s * channels * m * m];
+                    int i = 0;
+                    for (int f = 0; f < filters; f++) {
+                        for (int ry = 0; ry < s; ry++) {
+                            for (int rx = 0; rx < s; rx++) {
+                                for (int c = 0; c < channels; c++) {
+                                    for (int a = 0; a < m; a++) {
+                                        for (int bx = 0; bx < m; bx++) {
+                                            int ty = (m - 1 - a) * s + ry,
+                                                    tx = (m - 1 - bx) * s + rx;
+                                            order[i++] =
+                                                    ((long) (c * filters + f) * k + ty) * k + tx;
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    return order;
+                });
     }
 
     /**

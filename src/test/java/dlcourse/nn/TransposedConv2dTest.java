@@ -3,11 +3,14 @@ package dlcourse.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
 
 /** The transposed convolution against its definition: the adjoint of the strided convolution. */
@@ -52,6 +55,67 @@ class TransposedConv2dTest {
                 assertTrue(Math.abs(lhs) > 1e-3, "a non-trivial inner product");
             }
         }
+    }
+
+    /**
+     * The phases by one gather and the crop by a negative pad give what the construction before
+     * them gave (the weight reshaped, its taps flipped and transposed; the crop a slice), values
+     * and both gradients, in double precision.
+     */
+    @Test
+    void equalsThePhasesByFlipAndTheCropBySlicing() {
+        int[][] cases = {{4, 2, 1, 7}, {3, 2, 1, 5}, {5, 3, 2, 4}, {5, 2, 0, 6}, {4, 2, 0, 3}};
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(5);
+            for (int[] c : cases) {
+                int k = c[0], s = c[1], p = c[2], h = c[3];
+                String what = "k" + k + " s" + s + " p" + p;
+                NDArray x = m.randomNormal(new Shape(2, 3, h, h)).toType(DataType.FLOAT64, false);
+                NDArray w = m.randomNormal(new Shape(3, 4, k, k)).toType(DataType.FLOAT64, false);
+                NDArray probe = null;
+                NDArray[] ours = new NDArray[3];
+                NDArray[] before = new NDArray[3];
+                for (NDArray[] result : new NDArray[][] {ours, before}) {
+                    NDArray xi = x.duplicate(), wi = w.duplicate();
+                    xi.setRequiresGradient(true);
+                    wi.setRequiresGradient(true);
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray y =
+                                result == ours
+                                        ? TransposedConv2d.apply(xi, wi, null, s, p)
+                                        : byFlipAndSlice(xi, wi, s, p);
+                        if (probe == null) {
+                            probe = m.randomNormal(y.getShape()).toType(DataType.FLOAT64, false);
+                        }
+                        gc.backward(y.mul(probe).sum());
+                        result[0] = y.stopGradient();
+                    }
+                    result[1] = xi.getGradient();
+                    result[2] = wi.getGradient();
+                }
+                for (int i = 0; i < 3; i++) {
+                    assertEquals(before[i].getShape(), ours[i].getShape(), what);
+                    double d = ours[i].sub(before[i]).abs().max().getDouble();
+                    assertTrue(d < 1e-12, what + ": output/gradient " + i + " differs by " + d);
+                }
+            }
+        }
+    }
+
+    /** The construction before the gather: phases by reshape, flip and transpose; crop a slice. */
+    private static NDArray byFlipAndSlice(NDArray x, NDArray w, int s, int p) {
+        long channels = w.getShape().get(0), filters = w.getShape().get(1);
+        int k = (int) w.getShape().get(2), m = (k + s - 1) / s;
+        NDArray taps = m * s == k ? w : w.pad(new Shape(0, m * s - k, 0, m * s - k), 0);
+        NDArray phases =
+                taps.reshape(channels, filters, m, s, m, s)
+                        .flip(2, 4)
+                        .transpose(1, 3, 5, 0, 2, 4)
+                        .reshape(filters * s * s, channels, m, m);
+        NDArray q = Conv2d.conv2d(x, phases, null, new Shape(1, 1), new Shape(m - 1, m - 1)).head();
+        NDArray u = PixelShuffle.depthToSpace(q, s);
+        long out = TransposedConv2d.outputSize(x.getShape().get(2), k, s, p);
+        return u.get(new NDIndex(":, :, {}:{}, {}:{}", p, p + out, p, p + out));
     }
 
     @Test
