@@ -30,7 +30,7 @@ def jvm_options(root: Path, offline: bool) -> str:
         f"-Dai.djl.offline={'true' if offline else 'false'}",
         f"-Ddlcourse.home={root}",
         # A cell's thread computes on one core; the training thread takes them all (EngineThreads):
-        # two threads that each keep a team of OpenMP workers slowed training down up to 2.6 times.
+        # two threads that each keep a team of OpenMP workers slowed training down two to three times.
         "-Dai.djl.pytorch.num_threads=1",
         "-Dorg.slf4j.simpleLogger.logFile=System.out",
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",

@@ -4,7 +4,7 @@ A cell loads data, which computes in parallel on the cell's thread; then the cel
 still compute on one thread and the training thread on all that EngineThreads.count() gives.
 Without the kernel spec's `-Dai.djl.pytorch.num_threads=1` the cell's thread computed with every
 core and kept its own team of OpenMP workers beside the training thread's, and training steps of
-small operations ran up to 2.6 times slower (docs/performance.md, section 6).
+small operations ran two to three times slower (docs/performance.md, section 6).
 """
 import os
 import re

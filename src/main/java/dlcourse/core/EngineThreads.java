@@ -12,8 +12,8 @@ import ai.djl.pytorch.jni.JniUtils;
  * the cores, libgomp lets it spin only 100 times: every parallel operation then has to wake its
  * workers first. A kernel computes on two threads, the cell's (loading data, a forward pass for a
  * figure) and the training thread, and with a team each on two cores, a training step of many small
- * operations ran 2.6 times slower, for the rest of the session: 100 steps of notebook 06's
- * character LSTM took 2.0–2.2 s instead of 0.73–0.86 s (docs/performance.md, section 6).
+ * operations ran two to three times slower, for the rest of the session: 100 steps of notebook 06's
+ * character LSTM took 1.8–2.5 s instead of 0.7–0.9 s (docs/performance.md, section 6).
  *
  * <p>So the kernel spec makes one thread the engine's default ({@code
  * -Dai.djl.pytorch.num_threads=1}, tools/install_kernel.py): a cell's thread computes on one core
