@@ -13,9 +13,13 @@ Two comparisons per model:
   loop  the course's whole loop (`Training`, `AdversarialTraining`) over an epoch of real
         batches against a plain PyTorch loop over held tensors that does the same bookkeeping
         (the loss read back and correct predictions counted every batch).
+With --profile, each side's engine operations per step under its profiler as well.
+
+The library's JVM is set up as the course kernel is: the training thread computes with the
+thread count, every other thread with one (dlcourse.core.EngineThreads).
 
 Usage: .venv-peer/bin/python tools/peer/bench_peer.py [--models alexnet,lstm] [--rounds 5]
-       [--threads 2] [--label after] [--docs docs/performance.md]
+       [--threads 2] [--profile] [--label now] [--docs docs/performance.md]
 """
 
 import argparse

@@ -63,6 +63,7 @@ import java.util.stream.Collectors;
  *                    answer the seconds
  * loop EPOCHS        a fresh network trained by the course's loop ({@link Training}, or {@link
  *                    AdversarialTraining} for DCGAN) on the loop data; answer the last epoch's seconds
+ * profile N FILE     N steps under the engine's profiler, its trace of them to FILE
  * quit
  * </pre>
  *
@@ -80,7 +81,10 @@ public final class PeerBench {
 
     /** How a model trains: its step on a batch held in memory, and the course's loop. */
     private interface Trained {
-        /** The training step on {@code (x, y)}, built once and timed many times. */
+        /**
+         * The training step on {@code batch} (inputs, labels), built once and timed many times;
+         * {@code held}: the first four batches of the data, which DCGAN's rounds draw from.
+         */
         Step step(NDList batch, RandomAccessDataset held);
 
         /**
@@ -237,7 +241,6 @@ public final class PeerBench {
         }
     }
 
-    private String name;
     private NDManager manager;
     private RandomAccessDataset loopData;
     private Case model;
@@ -296,7 +299,6 @@ public final class PeerBench {
 
     private String prepare(String name, Path dir) throws IOException, TranslateException {
         release();
-        this.name = name;
         model = MODELS.get(name);
         if (model == null) {
             throw new IllegalArgumentException(name + ": not one of " + MODELS.keySet());
