@@ -44,6 +44,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntToDoubleFunction;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -94,16 +95,8 @@ public final class PeerBench {
         double loop(RandomAccessDataset data, int batch, int epochs);
     }
 
-    /** A built training step and the trainable weights it updates. */
-    private interface Step extends AutoCloseable {
-        long weights();
-
-        /** Seconds that {@code n} steps take. */
-        double seconds(int n);
-
-        @Override
-        void close();
-    }
+    /** A built training step: the trainable weights it updates, the seconds of n steps, its end. */
+    private record Step(long weights, IntToDoubleFunction seconds, Runnable close) {}
 
     static final Map<String, Case> MODELS =
             Map.of(
@@ -149,23 +142,7 @@ public final class PeerBench {
             EngineStep engine =
                     new EngineStep(
                             block, example, loss.get(), batch.subNDList(0, 1), batch.subNDList(1));
-            long weights = ModelSummary.countParameters(block);
-            return new Step() {
-                @Override
-                public long weights() {
-                    return weights;
-                }
-
-                @Override
-                public double seconds(int n) {
-                    return engine.seconds(n);
-                }
-
-                @Override
-                public void close() {
-                    engine.close();
-                }
-            };
+            return new Step(ModelSummary.countParameters(block), engine::seconds, engine::close);
         }
 
         @Override
@@ -202,27 +179,15 @@ public final class PeerBench {
             AdversarialTraining game =
                     AdversarialTraining.of(Dcgan.courseSized().build()).optQuiet().start();
             GanModel gan = game.model();
-            long weights =
+            return new Step(
                     ModelSummary.countParameters(gan.generator())
-                            + ModelSummary.countParameters(gan.discriminator());
-            return new Step() {
-                @Override
-                public long weights() {
-                    return weights;
-                }
-
-                @Override
-                public double seconds(int n) {
-                    long start = System.nanoTime();
-                    game.fit(held, n);
-                    return (System.nanoTime() - start) / 1e9;
-                }
-
-                @Override
-                public void close() {
-                    game.close();
-                }
-            };
+                            + ModelSummary.countParameters(gan.discriminator()),
+                    n -> {
+                        long start = System.nanoTime();
+                        game.fit(held, n);
+                        return (System.nanoTime() - start) / 1e9;
+                    },
+                    game::close);
         }
 
         @Override
@@ -256,7 +221,8 @@ public final class PeerBench {
             String answer =
                     switch (w[0]) {
                         case "prepare" -> bench.prepare(w[1], Path.of(w[2]));
-                        case "step" -> seconds(bench.step.seconds(Integer.parseInt(w[1])));
+                        case "step" ->
+                                seconds(bench.step.seconds().applyAsDouble(Integer.parseInt(w[1])));
                         case "loop" ->
                                 seconds(
                                         bench.model
@@ -282,11 +248,11 @@ public final class PeerBench {
      * file} (Chrome's trace format); it records the thread that starts it, the training thread.
      */
     private String profile(int n, String file) {
-        step.seconds(1);
+        step.seconds().applyAsDouble(1);
         return Interruptible.run(
                 () -> {
                     JniUtils.startProfile(false, false, false);
-                    step.seconds(n);
+                    step.seconds().applyAsDouble(n);
                     JniUtils.stopProfile(file);
                     return "profile=" + file;
                 },
@@ -368,7 +334,7 @@ public final class PeerBench {
 
     private void release() {
         if (step != null) {
-            step.close();
+            step.close().run();
             step = null;
         }
         if (manager != null) {
