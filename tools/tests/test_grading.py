@@ -195,14 +195,13 @@ def test_malformed_notebook_is_reported(kind, graded):
 
 def test_reports_hide_the_hidden_tests(graded):
     """Neither the JSON/Markdown/JUnit reports nor the executed copies contain hidden test code."""
-    hidden = []
-    for p in SOURCES:
-        source = grade.load_source(p)
-        # what the student may see anyway: the release and the solutions
-        seen = nbformat.writes(grade.release(source.nb)) + "".join(
-            c.source for c in source.nb.cells if grade.nbgrader_meta(c).get("solution"))
-        hidden += [line.strip() for c in source.checks for line in c.hidden.splitlines()
-                   if len(line.strip()) > 25 and not line.strip().startswith("//") and line.strip() not in seen]
+    sources = [grade.load_source(p) for p in SOURCES]
+    # what students may see anyway: every release, the solutions, and code they wrote (the fixtures)
+    seen = "".join(nbformat.writes(grade.release(s.nb)) for s in sources) + "".join(
+        c.source for s in sources for c in s.nb.cells if grade.nbgrader_meta(c).get("solution")) + "".join(
+        f.read_text(encoding="utf-8") for f in FIXTURES.rglob("*.java"))
+    hidden = [line.strip() for s in sources for c in s.checks for line in c.hidden.splitlines()
+              if len(line.strip()) > 25 and not line.strip().startswith("//") and line.strip() not in seen]
     assert len(hidden) > 20
     texts = [f.read_text(encoding="utf-8") for f in OUT.rglob("*") if f.suffix in (".json", ".md", ".xml", ".ipynb")]
     assert texts
