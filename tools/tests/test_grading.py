@@ -138,9 +138,10 @@ def test_wrong_solution_loses_exactly_its_tasks_points(source, fixture, graded):
 
 
 # A failed hidden check tells the student which kind of property failed (never the test itself).
-HIDDEN_KINDS = {("lstm", "lstm_step"): "значения против эталона", ("cnn-blocks", "vgg"): "число параметров", ("rnn", "window_predictions--java-loops"): "градиент",
-                ("rnn", "bptt--autograd"): "исключение в вашем коде",
-                ("dcgan-cgan", "information_term--log-of-softmax"): "конечность значений"}
+HIDDEN_KINDS = {("lstm", "lstm_step"): "значения против эталона", ("cnn-blocks", "vgg"): "число параметров",
+                ("rnn", "window_predictions--java-loops"): "градиент", ("rnn", "bptt--autograd"): "исключение в вашем коде",
+                ("dcgan-cgan", "information_term--log-of-softmax"): "конечность значений",
+                ("srgan", "depth_to_space--channels-last-order"): "значения против эталона"}
 
 
 @pytest.mark.parametrize("assignment,fixture", sorted(HIDDEN_KINDS), ids=[f"{a}-{f}" for a, f in sorted(HIDDEN_KINDS)])

@@ -20,7 +20,7 @@ ASSIGNMENTS = sorted(p.name for p in (ROOT / "assignments" / "source").iterdir()
 # Autograding costs about 17 s an assignment (two kernels under nbgrader), so by default the LSTM
 # assignment and the four sequence and generative ones are autograded, not the three CNN/GAN ones
 # (DL_NBGRADER_ASSIGNMENTS=all: all eight, 168 s; or a comma-separated list).
-_CHOSEN = os.environ.get("DL_NBGRADER_ASSIGNMENTS", "lstm,rnn,generative,dcgan-cgan")
+_CHOSEN = os.environ.get("DL_NBGRADER_ASSIGNMENTS", "lstm,rnn,generative,dcgan-cgan,srgan")
 AUTOGRADED = ASSIGNMENTS if _CHOSEN == "all" else _CHOSEN.split(",")
 VENV_BIN = Path(sys.executable).parent
 JOBS = int(os.environ.get("DL_GRADING_JOBS", "2"))
