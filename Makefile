@@ -3,12 +3,16 @@ SHELL := /bin/bash
 VENV  := .venv
 PY    := $(VENV)/bin/python
 NB    ?=
+HUB_PREFIX := $(or $(DL_HUB_PREFIX),/opt/dlcourse)
 
-.PHONY: help setup lab test test-java test-notebooks notebook-figures seed-study run bench bench-performance bench-peer release grade bench-grading clean
+.PHONY: help setup lab hub hub-test hub-homework test test-java test-notebooks notebook-figures seed-study run bench bench-performance bench-peer release grade bench-grading clean
 
 help:
 	@echo "make setup            set up everything (Python env, Java library, kernel, data); idempotent"
 	@echo "make lab              set up, then open the course in JupyterLab (LAB_ARGS=\"--no-browser --port=8890\" for options)"
+	@echo "make hub              (root) install the class server in /opt/dlcourse and run JupyterHub on 127.0.0.1:8000 (docs/class.md)"
+	@echo "make hub-homework DO=\"release rnn\"   (root) release | collect | grade an assignment through nbgrader's exchange"
+	@echo "make hub-test N=10    (root) the class server under N simulated students, with faults -> build/hub/report.md"
 	@echo "make test             library unit tests + every notebook executed headless (smoke profile)"
 	@echo "make notebook-figures PROFILE=laptop   every notebook in one profile -> docs/notebooks-<profile>.md (what each prints about the lecture's claims)"
 	@echo "make seed-study NB=notebooks/04-resnet.ipynb PROFILE=laptop SEEDS=3   one notebook over seeds -> docs/seeds-<notebook>-<profile>.md (mean ± sd of what it prints)"
@@ -26,6 +30,16 @@ setup:
 
 lab: setup
 	@bash tools/lab.sh $(LAB_ARGS)
+
+hub: setup
+	@bash tools/hub/hub.sh
+
+hub-homework:
+	@test -n "$(DO)" || { echo "usage: make hub-homework DO=\"release|collect|grade <assignment>\""; exit 2; }
+	$(HUB_PREFIX)/venv/bin/python tools/hub/homework.py $(DO) --prefix $(HUB_PREFIX)
+
+hub-test: setup
+	$(PY) tools/hub/load_test.py --students $(or $(N),10)
 
 test: export DL_TEST_T0 := $(shell date +%s.%N)
 test: setup

@@ -23,10 +23,10 @@ DISPLAY_NAME = "Java (DJL) — Интеллектуальные системы, 
 LIBTORCH_VARIABLES = ("PYTORCH_LIBRARY_PATH", "PYTORCH_VERSION", "PYTORCH_FLAVOR")
 
 
-def jvm_options(root: Path, offline: bool) -> str:
+def jvm_options(root: Path, offline: bool, heap: str = "4g") -> str:
     return " ".join([
         "-ea",
-        "-Xmx4g",
+        f"-Xmx{heap}",
         f"-Dai.djl.offline={'true' if offline else 'false'}",
         f"-Ddlcourse.home={root}",
         # A cell's thread computes on one core; the training thread takes them all (EngineThreads):
@@ -43,11 +43,11 @@ def jvm_options(root: Path, offline: bool) -> str:
     ])
 
 
-def kernel_spec(java: str, root: Path, gpu: bool, environ: dict) -> dict:
+def kernel_spec(java: str, root: Path, gpu: bool, environ: dict, heap: str = "4g") -> dict:
     env = {
         "JJAVA_CLASSPATH": f"{root / 'target' / 'classes'}:{root / 'target' / 'lib'}/*",
         # A GPU build without a local libtorch lets DJL fetch the CUDA one once (needs internet).
-        "JJAVA_JVM_OPTS": jvm_options(root, offline=not gpu or "PYTORCH_LIBRARY_PATH" in environ),
+        "JJAVA_JVM_OPTS": jvm_options(root, offline=not gpu or "PYTORCH_LIBRARY_PATH" in environ, heap=heap),
         # A long training cell must not be cut off by the kernel itself.
         "JJAVA_TIMEOUT": "-1",
     }
@@ -68,6 +68,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--java", default="java", help="java executable (JDK 17+) the kernel runs on")
     parser.add_argument("--gpu", action="store_true", help="library built without the CPU libtorch (GPU=1)")
+    parser.add_argument("--heap", default="4g",
+                        help="the kernel JVM's maximum heap, -Xmx (default 4g; the class server's is smaller)")
     args = parser.parse_args()
     kernels = Path(sys.prefix) / "share" / "jupyter" / "kernels"
     jjava = kernels / "java"
@@ -78,7 +80,7 @@ def main() -> int:
     target.mkdir(parents=True, exist_ok=True)
     for jar in ("jjava.jar", "jjava-launcher.jar"):
         shutil.copy2(jjava / jar, target / jar)
-    spec = kernel_spec(args.java, ROOT, args.gpu, dict(os.environ))
+    spec = kernel_spec(args.java, ROOT, args.gpu, dict(os.environ), heap=args.heap)
     (target / "kernel.json").write_text(json.dumps(spec, indent=2, ensure_ascii=False) + "\n")
     print(f"kernel '{KERNEL_NAME}' -> {target}")
     # JJava's own spec, "Java (jjava)", stays for front ends other than the course's lab (which

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# A user's server, started by JupyterHub as that user (jupyterhub_config.py): files private to
+# the user, the course's notebooks copied into ~/notebooks, then JupyterLab as a hub single-user
+# server. A notebook is copied only where the user has no file of that name: a student's edits
+# are never overwritten, one added to the course later appears at the next start, and a student
+# who wants a fresh copy deletes theirs and restarts the server.
+set -euo pipefail
+umask 077
+: "${DL_HUB_PREFIX:?set by the hub}"
+chmod 700 "$HOME"
+(cd "$DL_HUB_PREFIX/course/notebooks" && find . -type f -name '*.ipynb') | while read -r nb; do
+  if [ ! -e "$HOME/notebooks/$nb" ]; then
+    mkdir -p "$(dirname "$HOME/notebooks/$nb")"
+    cp "$DL_HUB_PREFIX/course/notebooks/$nb" "$HOME/notebooks/$nb"
+  fi
+done
+export DL_CHECKPOINTS="$HOME/.dlcourse/checkpoints"
+exec "$DL_HUB_PREFIX/venv/bin/jupyterhub-singleuser" "$@"
