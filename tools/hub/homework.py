@@ -1,0 +1,151 @@
+"""Homework on the class server, through nbgrader's exchange (docs/class.md). Run as root on the hub's
+machine; the instructor's nbgrader course folder is <prefix>/state/course (root only: it holds the
+sources with their solutions and hidden tests, and every student's submission).
+
+    python3 tools/hub/homework.py release rnn   # students see «rnn» under Assignments and fetch it
+    python3 tools/hub/homework.py collect rnn   # the latest submission of each student
+    python3 tools/hub/homework.py grade rnn     # the course's grader, sandboxed; feedback to each student
+
+`release` puts the student version that `make release` writes (nbgrader's generate_assignment gives
+the same notebook: tools/tests/test_nbgrader.py) into nbgrader's release folder and releases it.
+`grade` grades the collected submissions with tools/grade.py: each runs in its own sandbox, as the
+user nobody, without network; the course's hidden tests never reach a student's kernel as files.
+Each student's feedback (score, every check's message, the run with hidden checks reduced to a
+verdict) is released with nbgrader's release_feedback; students get it with «Fetch Feedback».
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+
+PREFIX = Path(os.environ.get("DL_HUB_PREFIX", "/opt/dlcourse"))
+
+
+class Course:
+    """The instructor's side of nbgrader's exchange: <prefix>/state/course."""
+
+    def __init__(self, prefix: Path):
+        self.prefix = prefix
+        self.dir = prefix / "state" / "course"
+        self.dir.mkdir(parents=True, exist_ok=True)
+        course_id = _config_value(prefix / "config/singleuser/nbgrader_config.py", "CourseDirectory.course_id")
+        (self.dir / "nbgrader_config.py").write_text(
+            "c = get_config()  # noqa: F821  (written by tools/hub/homework.py)\n"
+            f"c.CourseDirectory.root = {str(self.dir)!r}\n"
+            f"c.CourseDirectory.course_id = {course_id!r}\n"
+            f"c.Exchange.root = {str(prefix / 'exchange')!r}\n")
+
+    def nbgrader(self, *args: str) -> None:
+        bin_dir = str(self.prefix / "venv/bin")  # nbgrader's gradebook runs `alembic` from PATH
+        subprocess.run([f"{bin_dir}/nbgrader", *args], cwd=self.dir, check=True,
+                       env=dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}"))
+
+    def source(self, assignment: str) -> Path:
+        path = self.prefix / "state" / "assignments" / assignment / f"{assignment}.ipynb"
+        if not path.exists():
+            known = sorted(p.name for p in (self.prefix / "state" / "assignments").iterdir())
+            sys.exit(f"no assignment '{assignment}': the course has {', '.join(known)}")
+        return path
+
+    def tool(self, name: str, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run([str(self.prefix / "venv/bin/python"), str(self.prefix / "course/tools" / name), *args],
+                              env=env, cwd=self.dir)
+
+
+def _config_value(path: Path, key: str) -> str:
+    for line in path.read_text().splitlines():
+        if line.startswith(f"c.{key} = "):
+            return line.split(" = ", 1)[1].strip().strip("\"'")
+    raise SystemExit(f"{path} does not set {key}: run tools/hub/install.sh again")
+
+
+def release(course: Course, assignment: str) -> None:
+    out = course.dir / "release" / assignment
+    shutil.rmtree(out, ignore_errors=True)
+    if course.tool("grade.py", "release", str(course.source(assignment)), "--out", str(out)).returncode:
+        sys.exit("the release could not be written")
+    course.nbgrader("release_assignment", assignment, "--force")
+
+
+def collect(course: Course, assignment: str) -> list[Path]:
+    course.nbgrader("collect", assignment, "--update")
+    found = sorted((course.dir / "submitted").glob(f"*/{assignment}/{assignment}.ipynb"))
+    print(f"{len(found)} submission(s) of {assignment} in {course.dir / 'submitted'}")
+    return found
+
+
+def grade(course: Course, assignment: str, jobs: int) -> dict:
+    submissions = collect(course, assignment)
+    if not submissions:
+        sys.exit("nothing to grade")
+    out = course.dir / "graded" / assignment
+    shutil.rmtree(out, ignore_errors=True)
+    env = dict(os.environ, ENGINE_CACHE_DIR=str(course.prefix / "engine"),
+               DJL_CACHE_DIR=str(course.prefix / "state" / "grading-djl"))
+    done = course.tool("grade.py", "grade", str(course.source(assignment)), *map(str, submissions),
+                       "--out", str(out), "--jobs", str(jobs), env=env)
+    report_file = out / "report.json"
+    if not report_file.exists():  # exit 1 only means that someone did not pass
+        sys.exit(f"grading failed (exit {done.returncode}): no {report_file}")
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    for result, path in zip(report["submissions"], submissions):
+        student = path.parents[1].name
+        folder = course.dir / "feedback" / student / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in ("timestamp.txt", "submission_secret.txt"):  # how nbgrader finds the submission
+            shutil.copy2(path.parent / name, folder / name)
+        (folder / f"{assignment}.html").write_text(feedback_page(assignment, result), encoding="utf-8")
+    course.nbgrader("release_feedback", assignment)
+    print(f"feedback released to {len(submissions)} student(s); the class's report: {out / 'report.md'}")
+    return report
+
+
+def feedback_page(assignment: str, result: dict) -> str:
+    """One student's feedback: the score, each check's result and message, then their run (the
+    hidden checks only as a verdict). Self-contained: nothing is loaded from the network."""
+    rows = "".join(
+        f"<tr><td>{html.escape(c['id'])}</td><td>{c['points']:g} / {c['max_points']:g}</td>"
+        f"<td>{'✓' if c['status'] == 'passed' else '✗'}</td><td>{html.escape(c['message'])}</td></tr>"
+        for c in result["checks"])
+    run = ""
+    if result.get("executed") and Path(result["executed"]).exists():
+        body, _ = HTMLExporter(template_name="basic").from_notebook_node(nbformat.read(result["executed"], 4))
+        run = f"<h2>Ваш блокнот, выполненный при проверке</h2>{body}"
+    return (f"<!DOCTYPE html><html lang='ru'><head><meta charset='utf-8'><title>{assignment}: отзыв</title>"
+            "<style>body{font-family:sans-serif;max-width:60em;margin:1em auto}table{border-collapse:collapse}"
+            "td,th{border:1px solid #ccc;padding:.3em .6em;vertical-align:top}pre{white-space:pre-wrap}</style>"
+            f"</head><body><h1>{html.escape(assignment)}: {result['score']:g} из {result['max_score']:g} "
+            f"({result['percent']:.0f} %)</h1><table><tr><th>проверка</th><th>баллы</th><th></th><th>сообщение</th></tr>"
+            f"{rows}</table>{run}</body></html>")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("action", choices=["release", "collect", "grade"])
+    parser.add_argument("assignment")
+    parser.add_argument("--jobs", type=int, default=2, help="submissions graded at once (default 2)")
+    parser.add_argument("--prefix", type=Path, default=PREFIX)
+    args = parser.parse_args(argv)
+    if os.geteuid() != 0:
+        sys.exit("homework.py reads every student's submission and sandboxes the grading: run it as root")
+    course = Course(args.prefix)
+    if args.action == "release":
+        release(course, args.assignment)
+    elif args.action == "collect":
+        collect(course, args.assignment)
+    else:
+        grade(course, args.assignment, args.jobs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
