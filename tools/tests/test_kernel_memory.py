@@ -56,15 +56,18 @@ LEAK_BOUND_MIB = 20  # per re-run; the smallest leak above (the weights alone) i
 
 
 def growth_per_run(values):
-    """The median of the run-to-run changes of resident memory from run 3 on (runs 1 and 2 warm the
-    allocators up). A leak adds its size at every run; the allocators' own growth comes in steps of
-    tens of MiB now and then (glibc's arenas keep what they took), with runs of near-zero change
-    between. A least-squares slope read such steps as 10.7 MiB per run with nothing leaking (once in
-    three fresh-clone CI runs, 10 runs of a 2.7 M-weight cell, bound 10); the median reads them as
-    under 1 and a leak as its size."""
-    changes = sorted(b - a for a, b in zip(values[2:], values[3:]))
-    mid = len(changes) // 2
-    return (changes[mid] + changes[~mid]) / 2
+    """Resident memory's growth per re-run: the median of the slopes between every two runs from run 3
+    on (Theil-Sen; runs 1 and 2 warm the allocators up). A leak adds its size at every run, so it is
+    in every slope. The allocators move resident memory on their own, without a trend: in steps of
+    tens of MiB now and then (glibc's arenas keep what they took), and on some machines in swings of
+    100-250 MiB that come back (fresh-clone CI, 2026-12-06: 930-1178 MiB over sixteen runs, open
+    tensors and heap flat). A least-squares slope read the steps as 10.7 MiB per run (2026-12-02), the
+    median of consecutive changes read the swings as 56.7; this reads those swings as 3.0, and as
+    43.0 with a 40 MiB leak per run added to the same numbers."""
+    v = values[2:]
+    slopes = sorted((v[j] - v[i]) / (j - i) for i in range(len(v)) for j in range(i + 1, len(v)))
+    mid = len(slopes) // 2
+    return (slopes[mid] + slopes[~mid]) / 2
 
 
 def slope(values):
