@@ -7,6 +7,8 @@ every student at once, the way JupyterLab does it:
   2. opens a course notebook (a session, so a kernel) and executes every code cell, smoke profile
   3. saves the notebook with its outputs, fetches the assignment, solves it (even-numbered students)
      or not (odd), submits it through nbgrader's exchange
+Then what a student must not get: in with a wrong password, a listing of another student's home, of
+the submissions or of the hub's state; the hub and the servers must listen on 127.0.0.1 alone.
 Then the faults, each followed by a check that every other student is unaffected:
   4. one student's kernel killed (SIGKILL); one student's kernel over the memory limit (the cgroup
      kills it); one student's server killed: their files are intact, the server starts again
@@ -171,8 +173,15 @@ class Student:
             raise RuntimeError(f"login refused: HTTP {r.status_code}")
         self.http.get(f"{self.base}/hub/home", timeout=30)  # the logged-in session's xsrf cookie
 
-    def start_server(self, timeout=180.0):
-        r = self.http.post(f"{self.base}/hub/api/users/{self.login}/server", headers=self.xsrf(), timeout=60)
+    def start_server(self, timeout=180.0, retry_for=0.0):
+        """Asks the hub for the server («Start My Server»), then waits until it is ready. `retry_for`:
+        seconds to ask again while the hub refuses (it may not have seen yet that the server died)."""
+        t_end = time.time() + retry_for
+        while True:
+            r = self.http.post(f"{self.base}/hub/api/users/{self.login}/server", headers=self.xsrf(), timeout=60)
+            if r.status_code in (201, 202) or time.time() > t_end:
+                break
+            time.sleep(2)
         if r.status_code not in (201, 202):
             raise RuntimeError(f"server not started: HTTP {r.status_code} {r.text[:200]}")
         t_end = time.time() + timeout
@@ -210,15 +219,20 @@ class Student:
         s = self.api("POST", "api/sessions", json={"path": path, "type": "notebook", "name": Path(path).name,
                                                     "kernel": {"name": "java-dl"}})
         self.session_id, self.kernel_id = s["id"], s["kernel"]["id"]
-        self.connect()
+        self.ws = None  # connected by the first request: the kernel may still be starting
 
     def connect(self):
+        """The notebook's connection to its kernel. The server answers the handshake once the kernel
+        has started, which takes tens of seconds when a class starts its kernels at once."""
         url = self.base.replace("http", "ws", 1) + f"/user/{self.login}/api/kernels/{self.kernel_id}/channels"
-        self.ws = websocket.create_connection(f"{url}?session_id={uuid.uuid4().hex}", timeout=30,
+        self.ws = websocket.create_connection(f"{url}?session_id={uuid.uuid4().hex}", timeout=120,
                                               header=[f"Authorization: token {self.token}"])
 
     def request(self, msg_type: str, content: dict, timeout: float) -> tuple[dict, list[dict]]:
-        """Sends one shell request; returns its reply and the iopub messages it caused."""
+        """Sends one shell request; returns its reply and the iopub messages it caused. Without a
+        connection (a new kernel, or one cut) it first opens one, as JupyterLab does."""
+        if self.ws is None:
+            self.connect()
         msg_id = uuid.uuid4().hex
         self.ws.send(json.dumps({
             "header": {"msg_id": msg_id, "msg_type": msg_type, "username": self.login, "session": uuid.uuid4().hex,
@@ -267,8 +281,6 @@ class Student:
         t_end = time.time() + timeout
         while time.time() < t_end:
             try:
-                if self.ws is None:
-                    self.connect()
                 self.request("kernel_info_request", {}, timeout=15)
                 return
             except Exception:
@@ -324,7 +336,7 @@ class LoadTest:
 
     def env(self) -> dict:
         return dict(os.environ, DL_HUB_PREFIX=str(self.prefix), DL_HUB_URL=self.base, DL_PROFILE="smoke",
-                    DL_HUB_MEM=self.args.mem, DL_HUB_ACTIVITY_S="10")
+                    DL_HUB_MEM=self.args.mem, DL_HUB_ACTIVITY_S="5")
 
     def phase(self, name: str, fn, *a):
         print(f"\n== {name}", flush=True)
@@ -432,6 +444,33 @@ class LoadTest:
                 except Exception as e:
                     self.fail.add("class", s.login, f"{type(e).__name__}: {e}")
 
+    def walls(self):
+        """What a student must not get: in with a wrong password, at another student's files or the
+        class's submissions, or at the hub from another machine."""
+        intruder = Student(self.base, self.students[0].login, self.students[0].password + "x", self.students[0].uid)
+        try:
+            intruder.log_in()
+            self.fail.add("walls", intruder.login, "logged in with a wrong password")
+        except RuntimeError:
+            pass
+        import pwd
+        secret = {"another student's notebooks": f"{pwd.getpwuid(self.students[1].uid).pw_dir}/notebooks",
+                  "the submissions": str(self.prefix / "exchange" / COURSE_ID / "inbound"),
+                  "the hub's state (sources, passwords)": str(self.prefix / "state")}
+        for what, path in secret.items():  # a student's own kernel lists the folder
+            got = self.students[0].value_of(f'java.util.Arrays.toString(new java.io.File("{path}").list())')
+            self.fail.check(got is not None and "null" in got, "walls", self.students[0].login,
+                            f"{what} can be listed: {got}")
+        listening = subprocess.run(["ss", "-ltnpH"], capture_output=True, text=True).stdout.splitlines()
+        ports = {self.port + i for i in range(3)}
+        ours = [line.split()[3] for line in listening if int(line.split()[3].rsplit(":", 1)[1]) in ports]
+        self.fail.check(len(ours) == 3 and all(a.startswith("127.0.0.1:") for a in ours), "walls", "hub",
+                        f"the hub's ports listen on {ours}, not 127.0.0.1 alone")
+        pids = {f"pid={server_pid(s.uid)}," for s in self.students}
+        servers = [line.split()[3] for line in listening if any(p in line for p in pids)]
+        self.fail.check(len(servers) >= self.n and all(a.startswith("127.0.0.1:") for a in servers), "walls",
+                        "servers", f"the students' servers listen on {servers}")
+
     # 4-5: faults
     def marks_hold(self, phase: str, who: list[Student], reconnect: bool = False):
         """Every listed student's kernel still holds its mark, and their saved files are unchanged.
@@ -439,7 +478,7 @@ class LoadTest:
         def one(s: Student):
             try:
                 if reconnect:
-                    s.connect()
+                    s.ws = None
                 got = s.value_of("loadTestMark")
                 self.fail.check(got is not None and s.mark in got, phase, s.login, f"kernel state lost (got {got!r})")
                 for path, sha in s.saved.items():
@@ -489,13 +528,7 @@ class LoadTest:
         os.kill(server_pid(victim.uid), signal.SIGKILL)  # as in a crash: its kernel is not told
         self.marks_hold("server killed", others)
         self.orphan_outlived_server = Path(f"/proc/{orphan}").exists()
-        t_end = time.time() + 120
-        while time.time() < t_end:  # the student presses «Start My Server» again
-            r = victim.http.post(f"{self.base}/hub/api/users/{victim.login}/server", headers=victim.xsrf(), timeout=60)
-            if r.status_code in (201, 202):
-                break
-            time.sleep(2)
-        victim.start_server() if not victim.hub_user()["servers"].get("", {}).get("ready") else None
+        victim.start_server(retry_for=120)
         for path, sha in victim.saved.items():
             self.fail.check(digest(victim.read(path)["content"]) == sha, "server killed", victim.login, f"{path} changed")
         self.fail.check(orphan not in kernel_pids(victim.uid), "server killed", victim.login,
@@ -607,6 +640,7 @@ class LoadTest:
             if not self.fail.items:
                 self.phase("release (homework.py)", self.homework, "release", self.args.assignment)
                 self.phase(f"{self.n} students: log in, notebook, submit", self.the_class)
+                self.phase("walls: password, other homes, submissions, network", self.walls)
                 self.phase("fault: a kernel killed", self.kill_kernel)
                 self.phase("fault: a kernel over the memory limit", self.exceed_memory)
                 self.phase("fault: a server killed", self.kill_server)

@@ -17,10 +17,11 @@ import grade
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENTS = sorted(p.name for p in (ROOT / "assignments" / "source").iterdir() if p.is_dir())
-# Autograding costs about 17 s an assignment (two kernels under nbgrader), so by default the LSTM
-# assignment and the four sequence and generative ones are autograded, not the three CNN/GAN ones
-# (DL_NBGRADER_ASSIGNMENTS=all: all eight, which took 168 s one at a time; or a comma-separated list).
-_CHOSEN = os.environ.get("DL_NBGRADER_ASSIGNMENTS", "lstm,rnn,generative,dcgan-cgan,srgan")
+# Autograding costs about 17 s an assignment (two kernels under nbgrader), so by default two are
+# autograded: lstm, the first, and srgan, the newest, with hidden checks (DL_NBGRADER_ASSIGNMENTS=all:
+# all eight, which took 168 s one at a time; or a comma-separated list). CI's time went to the class
+# server's test (make hub-test), which runs nbgrader's exchange end to end.
+_CHOSEN = os.environ.get("DL_NBGRADER_ASSIGNMENTS", "lstm,srgan")
 AUTOGRADED = ASSIGNMENTS if _CHOSEN == "all" else _CHOSEN.split(",")
 VENV_BIN = Path(sys.executable).parent
 JOBS = int(os.environ.get("DL_GRADING_JOBS", "2"))
