@@ -27,6 +27,7 @@ import csv
 import hashlib
 import json
 import os
+import pwd
 import signal
 import socket
 import statistics
@@ -155,7 +156,7 @@ class Student:
         self.base, self.login, self.password, self.uid = base, login, password, uid
         self.http = requests.Session()
         self.token = None
-        self.kernel_id = self.session_id = None
+        self.kernel_id = None
         self.ws = None
         self.mark = uuid.uuid4().hex[:12]
         self.saved: dict[str, str] = {}  # path -> sha256 of the content the server returned after saving
@@ -218,7 +219,7 @@ class Student:
     def open_notebook(self, path: str):
         s = self.api("POST", "api/sessions", json={"path": path, "type": "notebook", "name": Path(path).name,
                                                     "kernel": {"name": "java-dl"}})
-        self.session_id, self.kernel_id = s["id"], s["kernel"]["id"]
+        self.kernel_id = s["kernel"]["id"]
         self.ws = None  # connected by the first request: the kernel may still be starting
 
     def connect(self):
@@ -361,7 +362,6 @@ class LoadTest:
                         "--prefix", str(self.prefix)], check=True)
         newest = max((self.prefix / "state").glob("passwords-*.csv"), key=os.path.getmtime)
         passwords = {row["login"]: row["password"] for row in csv.DictReader(open(newest))}
-        import pwd
         self.students = [Student(self.base, u, passwords[u], pwd.getpwnam(u).pw_uid) for u in self.logins]
         self.teacher = Student(self.base, self.teacher_login, passwords[self.teacher_login],
                                pwd.getpwnam(self.teacher_login).pw_uid)
@@ -453,7 +453,6 @@ class LoadTest:
             self.fail.add("walls", intruder.login, "logged in with a wrong password")
         except RuntimeError:
             pass
-        import pwd
         secret = {"another student's notebooks": f"{pwd.getpwuid(self.students[1].uid).pw_dir}/notebooks",
                   "the submissions": str(self.prefix / "exchange" / COURSE_ID / "inbound"),
                   "the hub's state (sources, passwords)": str(self.prefix / "state")}
