@@ -46,6 +46,7 @@ import websocket
 ROOT = Path(__file__).resolve().parents[2]
 PREFIX_PARENT = Path("/var/tmp")  # not under /root or a 0700 temporary folder: students must reach it
 COURSE_ID = "dlcourse"
+OUTPUTS = {"stream", "display_data", "execute_result", "error"}  # the iopub messages a cell keeps
 
 
 class Failures:
@@ -300,20 +301,6 @@ def digest(content) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
-def to_cell_output(m: dict) -> dict | None:
-    kind, c = m["msg_type"], m["content"]
-    if kind == "stream":
-        return {"output_type": "stream", "name": c["name"], "text": c["text"]}
-    if kind in ("display_data", "execute_result"):
-        out = {"output_type": kind, "data": c["data"], "metadata": c.get("metadata", {})}
-        if kind == "execute_result":
-            out["execution_count"] = c.get("execution_count")
-        return out
-    if kind == "error":
-        return {"output_type": "error", "ename": c["ename"], "evalue": c["evalue"], "traceback": c["traceback"]}
-    return None
-
-
 # --- the test --------------------------------------------------------------------------------------
 
 class LoadTest:
@@ -411,7 +398,7 @@ class LoadTest:
             if cell["cell_type"] != "code":
                 continue
             content, iopub = s.execute(cell["source"])
-            cell["outputs"] = [o for o in map(to_cell_output, iopub) if o]
+            cell["outputs"] = [nbformat.v4.output_from_msg(m) for m in iopub if m["msg_type"] in OUTPUTS]
             cell["execution_count"] = content.get("execution_count")
             if content["status"] != "ok":
                 self.fail.add("class", s.login, f"cell {n}: {content.get('ename')}: {str(content.get('evalue'))[:200]}")
@@ -436,13 +423,19 @@ class LoadTest:
         s.save(apath, work)
         s.nbgrader("submit", self.args.assignment)
 
+    def every_student(self, phase: str, fn, who: list[Student] | None = None):
+        """fn(student) for every student at once; what it raises is that student's failure in `phase`."""
+        def one(s: Student):
+            try:
+                fn(s)
+            except Exception as e:
+                self.fail.add(phase, s.login, f"{type(e).__name__}: {e}")
+        who = self.students if who is None else who
+        with ThreadPoolExecutor(len(who)) as pool:
+            list(pool.map(one, who))
+
     def the_class(self):
-        with ThreadPoolExecutor(self.n) as pool:
-            for s, f in zip(self.students, [pool.submit(self.student_session, s) for s in self.students]):
-                try:
-                    f.result()
-                except Exception as e:
-                    self.fail.add("class", s.login, f"{type(e).__name__}: {e}")
+        self.every_student("class", self.student_session)
 
     def walls(self):
         """What a student must not get: in with a wrong password, at another student's files or the
@@ -475,17 +468,13 @@ class LoadTest:
         """Every listed student's kernel still holds its mark, and their saved files are unchanged.
         `reconnect`: the student's connection to the kernel was cut, and JupyterLab opens a new one."""
         def one(s: Student):
-            try:
-                if reconnect:
-                    s.ws = None
-                got = s.value_of("loadTestMark")
-                self.fail.check(got is not None and s.mark in got, phase, s.login, f"kernel state lost (got {got!r})")
-                for path, sha in s.saved.items():
-                    self.fail.check(digest(s.read(path)["content"]) == sha, phase, s.login, f"{path} changed")
-            except Exception as e:
-                self.fail.add(phase, s.login, f"{type(e).__name__}: {e}")
-        with ThreadPoolExecutor(len(who)) as pool:
-            list(pool.map(one, who))
+            if reconnect:
+                s.ws = None
+            got = s.value_of("loadTestMark")
+            self.fail.check(got is not None and s.mark in got, phase, s.login, f"kernel state lost (got {got!r})")
+            for path, sha in s.saved.items():
+                self.fail.check(digest(s.read(path)["content"]) == sha, phase, s.login, f"{path} changed")
+        self.every_student(phase, one, who)
 
     def remark(self, s: Student):
         """After their kernel was lost: the student runs the cell again."""
@@ -561,12 +550,7 @@ class LoadTest:
             page = s.api("GET", f"api/contents/{stamps[0]['path']}/{self.args.assignment}.html")["content"]
             score = scores[s.login]
             self.fail.check(f"{score[0]:g} из {score[1]:g}" in page, "feedback", s.login, "feedback without the score")
-        with ThreadPoolExecutor(self.n) as pool:
-            for s, f in zip(self.students, [pool.submit(fetch, s) for s in self.students]):
-                try:
-                    f.result()
-                except Exception as e:
-                    self.fail.add("feedback", s.login, f"{type(e).__name__}: {e}")
+        self.every_student("feedback", fetch)
 
     # 7: culling
     def cull(self):
