@@ -1,11 +1,12 @@
-"""Execute one course notebook headless and export it.
+"""Execute course notebooks headless and export them.
 
-    .venv/bin/python tools/run_notebook.py notebooks/01-alexnet.ipynb [--out build/notebooks]
-                                           [--timeout 1800] [--kernel java-dl]
+    .venv/bin/python tools/run_notebook.py notebooks/01-alexnet.ipynb [more notebooks...]
+                         [--out build/notebooks] [--timeout 1800] [--kernel java-dl] [--jobs 1]
 
 Writes the executed copy <out>/<name>.ipynb and an HTML export <out>/<name>.html (also when a
 cell fails, so the partial run can be inspected), prints the wall time, and on failure prints
-the notebook, the failing cell and the error, and exits with status 1.
+the notebook, the failing cell and the error, and exits with status 1. Several notebooks run
+--jobs at a time, each in its own kernel, and end with a line "N passed, N failed".
 
 The run size comes from the environment, as in JupyterLab: DL_PROFILE=smoke|laptop|full,
 DL_CHECKPOINTS=<dir>. Tests import `execute` from here.
@@ -19,6 +20,7 @@ import os
 import re
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -225,28 +227,37 @@ def execute(path, out_dir="build/notebooks", timeout: int = CELL_TIMEOUT, env: d
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("notebook", type=Path)
+    p.add_argument("notebooks", type=Path, nargs="+", metavar="notebook")
     p.add_argument("--out", type=Path, default=Path("build/notebooks"), help="output folder (default build/notebooks)")
     p.add_argument("--timeout", type=int, default=CELL_TIMEOUT, help=f"seconds per cell (default {CELL_TIMEOUT})")
     p.add_argument("--kernel", default=KERNEL, help=f"kernel spec name (default {KERNEL})")
+    p.add_argument("--jobs", type=int, default=1,
+                   help="notebooks run at once, each kernel with cores/jobs PyTorch threads (default 1)")
     a = p.parse_args(argv)
-    if not a.notebook.is_file():
-        print(f"no such notebook: {a.notebook}", file=sys.stderr)
+    missing = [nb for nb in a.notebooks if not nb.is_file()]
+    if missing:
+        print(f"no such notebook: {', '.join(map(str, missing))}", file=sys.stderr)
         return 2
     profile = os.environ.get("DL_PROFILE", "(default)")
-    print(f"running {a.notebook} (kernel {a.kernel}, DL_PROFILE={profile}, {a.timeout} s per cell)", flush=True)
-    r = execute(a.notebook, a.out, a.timeout, kernel=a.kernel)
-    print(f"{r.name}: {'ok' if r.ok else 'FAILED'} in {r.seconds:.1f} s wall time")
-    print(f"  executed: {r.executed}")
-    if r.html:
-        print(f"  html:     {r.html}")
-    if r.stderr_cells:
-        print(f"  note: cells {r.stderr_cells} wrote to stderr")
-    if not r.ok:
-        sys.stdout.flush()
+    threads = course_kernel.torch_threads(a.jobs)
+    env = {"OMP_NUM_THREADS": str(threads)} if threads else {}
+    print(f"running {len(a.notebooks)} notebook(s), {a.jobs} at a time (kernel {a.kernel}, DL_PROFILE={profile}, "
+          f"{a.timeout} s per cell)", flush=True)
+
+    def run(nb: Path) -> Result:
+        r = execute(nb, a.out, a.timeout, env=env, kernel=a.kernel)
+        print(f"{r.name}: {'ok' if r.ok else 'FAILED'} in {r.seconds:.1f} s wall time"
+              + (f" (cells {r.stderr_cells} wrote to stderr)" if r.stderr_cells else ""), flush=True)
+        return r
+
+    with ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:  # each run waits on its own kernel
+        results = list(pool.map(run, a.notebooks))
+    print(f"executed copies and HTML exports in {a.out}")
+    failed = [r for r in results if not r.ok]
+    for r in failed:
         print(r.describe(), file=sys.stderr)
-        return 1
-    return 0
+    print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
