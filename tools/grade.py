@@ -492,7 +492,7 @@ class Sandbox:
         # the runner inside is this file and the one module it imports
         paths = [sys.prefix, sys.base_prefix, spec.resource_dir, str(Path(__file__).resolve()),
                  str(Path(course_kernel.__file__).resolve()), djl, engine]
-        paths += [p.removesuffix("/*") for p in spec.env.get("JJAVA_CLASSPATH", "").split(":") if p]
+        paths += [p.removesuffix(os.sep + "*") for p in spec.env.get("JJAVA_CLASSPATH", "").split(os.pathsep) if p]
         if home:
             paths.append(str(Path(home.group(1)) / "data"))
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "DJL_CACHE_DIR": djl,

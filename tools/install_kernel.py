@@ -45,7 +45,8 @@ def jvm_options(root: Path, offline: bool, heap: str = "4g") -> str:
 
 def kernel_spec(java: str, root: Path, gpu: bool, environ: dict, heap: str = "4g") -> dict:
     env = {
-        "JJAVA_CLASSPATH": f"{root / 'target' / 'classes'}:{root / 'target' / 'lib'}/*",
+        # Java's path separator: ':' on Linux and macOS, ';' on Windows.
+        "JJAVA_CLASSPATH": os.pathsep.join([str(root / "target" / "classes"), str(root / "target" / "lib" / "*")]),
         # A GPU build without a local libtorch lets DJL fetch the CUDA one once (needs internet).
         "JJAVA_JVM_OPTS": jvm_options(root, offline=not gpu or "PYTORCH_LIBRARY_PATH" in environ, heap=heap),
         # A long training cell must not be cut off by the kernel itself.
