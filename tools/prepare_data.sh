@@ -10,20 +10,36 @@
 # one consistent path, the one its downloads use: the first prepare() copies (and gunzips) each file
 # into the cache (DJL_CACHE_DIR, default ~/.djl.ai), every read comes from there.
 # FashionMnistDataTest.firstLoadOnAMachineThatNeverRanDjl checks it with an empty cache.
+# Where the files come from, first match wins:
+#   FASHION_MNIST_SRC=<folder>   the four *-ubyte.gz files in that folder;
+#   FASHION_MNIST_URL=<base URL> downloaded from there (a mirror; the tests serve them locally);
+#   Debian's package             /usr/share/datasets/fashion-mnist, installed with apt where it is missing;
+#   no Debian package and no apt (macOS, Windows, other Linux): downloaded from DJL's repository.
+# Downloads land in data/fashion-mnist/download/ and are verified by tools/fetch_fashion_mnist.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
 SRC=${FASHION_MNIST_SRC:-/usr/share/datasets/fashion-mnist}
 ART=data/fashion-mnist/dataset/cv/ai/djl/basicdataset/fashmnist
+DOWNLOAD=data/fashion-mnist/download
 FILES=(train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte)
 
-if [ ! -f "$SRC/${FILES[0]}.gz" ]; then
+if [ -z "${FASHION_MNIST_SRC:-}" ] && { [ -n "${FASHION_MNIST_URL:-}" ] ||
+     { [ ! -f "$SRC/${FILES[0]}.gz" ] && ! command -v apt-get >/dev/null; }; }; then
+  [ -n "${FASHION_MNIST_URL:-}" ] ||
+    echo "Fashion-MNIST: $SRC is missing and there is no apt-get to install Debian's dataset-fashion-mnist"
+  "$PY" tools/fetch_fashion_mnist.py "$DOWNLOAD"
+  SRC=$DOWNLOAD
+elif [ ! -f "$SRC/${FILES[0]}.gz" ]; then
   if [ -n "${FASHION_MNIST_SRC:-}" ]; then
     echo "ERROR: FASHION_MNIST_SRC=$SRC holds no ${FILES[0]}.gz (it needs the four *-ubyte.gz files)" >&2
     exit 1
   fi
   bash tools/apt-install.sh "Fashion-MNIST ($SRC is missing)" dataset-fashion-mnist || {
     echo "       Or put the four *-ubyte.gz files of Fashion-MNIST in a folder and run:" \
-         "FASHION_MNIST_SRC=<folder> make setup" >&2; exit 1; }
+         "FASHION_MNIST_SRC=<folder> make setup" >&2
+    echo "       Or download them (about 30 MB) from DJL's repository:" \
+         "FASHION_MNIST_URL=$("$PY" tools/fetch_fashion_mnist.py --default-url) make setup" >&2; exit 1; }
 fi
 for f in "${FILES[@]}"; do
   [ -s "$SRC/$f.gz" ] || { echo "ERROR: $SRC/$f.gz is missing or empty" >&2; exit 1; }
@@ -31,7 +47,7 @@ done
 
 rm -rf "$ART/1.0"  # unpacked copies from the earlier relative layout (53 MB), no longer read
 mkdir -p "$ART"
-python3 - "$SRC" "$ART/metadata.json" "${FILES[@]}" <<'PY'
+"$PY" - "$SRC" "$ART/metadata.json" "${FILES[@]}" <<'PY'
 import json, pathlib, sys
 src, out, files = pathlib.Path(sys.argv[1]).resolve(), sys.argv[2], sys.argv[3:]
 items = dict(zip(["train_data", "train_labels", "test_data", "test_labels"], files))
