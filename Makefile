@@ -5,11 +5,14 @@ PY    := $(VENV)/bin/python
 NB    ?=
 HUB_PREFIX := $(or $(DL_HUB_PREFIX),/opt/dlcourse)
 
-.PHONY: help setup lab hub hub-test hub-homework test test-java test-notebooks notebook-figures seed-study run bench bench-performance bench-peer release grade bench-grading clean
+.PHONY: help setup lab student-edition image hub-image image-test hub hub-test hub-homework test test-java test-notebooks notebook-figures seed-study run bench bench-performance bench-peer release grade bench-grading clean
 
 help:
 	@echo "make setup            set up everything (Python env, Java library, kernel, data); idempotent"
 	@echo "make lab              set up, then open the course in JupyterLab (LAB_ARGS=\"--no-browser --port=8890\" for options)"
+	@echo "make student-edition OUT=<dir>   what students get: notebooks, library, released assignments, no answer (checked)"
+	@echo "make image            the course image (podman or docker) from the student edition; make hub-image: the hub's single-user image on it"
+	@echo "make image-test       every smoke notebook, a student's docker run and the single-user image, all with no network"
 	@echo "make hub              (root) install the class server in /opt/dlcourse and run JupyterHub on 127.0.0.1:8000 (docs/class.md)"
 	@echo "make hub-homework DO=\"release rnn\"   (root) release | collect | grade an assignment through nbgrader's exchange"
 	@echo "make hub-test N=10    (root) the class server under N simulated students, with faults -> build/hub/report.md"
@@ -30,6 +33,20 @@ setup:
 
 lab: setup
 	@bash tools/lab.sh $(LAB_ARGS)
+
+student-edition: setup
+	@test -n "$(OUT)" || { echo "usage: make student-edition OUT=<new folder, or a clone of the class's repository>"; exit 2; }
+	$(PY) tools/edition.py write $(OUT)
+
+image: setup
+	$(PY) tools/edition.py write build/edition
+	bash tools/image/build.sh course
+
+hub-image:
+	bash tools/image/build.sh hub
+
+image-test:
+	bash tools/image/test.sh
 
 hub: setup
 	@bash tools/hub/hub.sh

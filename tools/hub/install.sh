@@ -90,7 +90,7 @@ step "4/6 The kernel java-dl (heap $HEAP) and the shared engine cache ($PREFIX/e
 "$PREFIX/venv/bin/python" "$PREFIX/course/tools/install_kernel.py" --java "$JAVA" --heap "$HEAP"
 mkdir -p "$PREFIX/engine"
 ENGINE_CACHE_DIR="$PREFIX/engine" DJL_CACHE_DIR="$PREFIX/state/djl-warmup" java -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-  -cp "$PREFIX/course/target/classes:$PREFIX/course/target/lib/*" tools/hub/LoadEngine.java
+  -cp "$PREFIX/course/target/classes:$PREFIX/course/target/lib/*" tools/LoadEngine.java
 chmod -R u+rwX,go+rX,go-w "$PREFIX/engine" "$PREFIX/venv" "$PREFIX/proxy"
 
 step "5/6 Configuration ($PREFIX/config) and nbgrader's exchange ($PREFIX/exchange, course '$COURSE_ID')"

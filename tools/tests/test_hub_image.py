@@ -1,11 +1,11 @@
 """The Kubernetes path of the class server (docs/class.md) agrees with the single-machine one.
 
-There is no Docker daemon or cluster here, so tools/hub/Dockerfile and tools/hub/k8s/values.yaml are
-not built or deployed by CI. Their install steps are: the Dockerfile's RUN lines are tools/setup.sh
-and tools/hub/install.sh, which CI runs on a clean clone and into a new folder (make hub-test). These
-tests check what remains: the image's Debian packages exist in Debian 12, and the image, the Helm
-values and the hub's own configuration say the same thing about the command, the environment, the
-exchange, the memory limit and culling.
+CI builds the course image (tools/edition/Dockerfile) and the single-user image on it
+(tools/hub/Dockerfile) and runs them (make image-test); there is no cluster here, so the Helm values
+are not deployed. These tests check what a build cannot: the image's Debian packages exist in
+Debian 12, and the image, the Helm values and the hub's own configuration say the same thing about
+the command, the environment, the user, the exchange, the memory limit and culling, and the
+single-user server's JupyterHub is the one of the chart the values name.
 """
 import re
 import shutil
@@ -21,10 +21,16 @@ from conftest import ROOT
 
 HUB = ROOT / "tools" / "hub"
 IMAGE_PREFIX = "/opt/dlcourse"
+# The hub's JupyterHub in each chart version of Zero to JupyterHub (its images/hub/requirements.txt).
+CHART_HUB = {"4.4.0": "5.5.0"}
 
 
-def dockerfile() -> str:
-    return (HUB / "Dockerfile").read_text().replace("\\\n", " ")
+def dockerfile(path=HUB / "Dockerfile") -> str:
+    return path.read_text().replace("\\\n", " ")
+
+
+def course_dockerfile() -> str:
+    return dockerfile(ROOT / "tools" / "edition" / "Dockerfile")
 
 
 def image_env() -> dict:
@@ -47,14 +53,18 @@ def hub_config(monkeypatch) -> Config:
     return c
 
 
+def values_text() -> str:
+    return (HUB / "k8s" / "values.yaml").read_text()
+
+
 def values() -> dict:
-    return yaml.safe_load((HUB / "k8s" / "values.yaml").read_text())
+    return yaml.safe_load(values_text())
 
 
 def test_the_images_debian_packages_exist_in_debian_12():
     if shutil.which("apt-cache") is None:
         pytest.skip("not a Debian machine")
-    packages = re.search(r"apt-get install -y --no-install-recommends (.+?) &&", dockerfile()).group(1).split()
+    packages = re.search(r"apt-get install -y --no-install-recommends (.+?) &&", course_dockerfile()).group(1).split()
     assert "dataset-fashion-mnist" in packages and "openjdk-17-jdk-headless" in packages
     missing = [p for p in packages
                if "Candidate: (none)" in (out := subprocess.run(["apt-cache", "policy", p], capture_output=True,
@@ -69,7 +79,9 @@ def test_the_image_runs_the_servers_as_the_hub_does(monkeypatch):
     assert {k: env.get(k) for k in shared} == shared, "the image's ENV differs from the spawner's environment"
     cmd = re.search(r'^CMD \["([^"]+)"\]', dockerfile(), re.M).group(1)
     assert [cmd] == c.Spawner.cmd
-    assert "DL_HUB_PREFIX=/opt/dlcourse bash tools/hub/install.sh" in dockerfile()
+    # install.sh's layout: the course, its venv and the exchange under the prefix
+    assert "ln -s course/.venv /opt/dlcourse/venv" in dockerfile()
+    assert 'c.Exchange.root = "/opt/dlcourse/exchange"' in dockerfile()
 
 
 def test_the_helm_values_match_the_image_and_the_hub(monkeypatch):
@@ -77,7 +89,8 @@ def test_the_helm_values_match_the_image_and_the_hub(monkeypatch):
     single = v["singleuser"]
     assert single["cmd"] == c.Spawner.cmd[0]
     assert single["defaultUrl"] == c.Spawner.default_url
-    assert str(single["uid"]) in re.search(r"useradd .*--uid (\d+)", dockerfile()).group(0)
+    useradd = re.search(r"useradd .*--uid (\d+) --gid (\d+)", course_dockerfile())
+    assert (str(single["uid"]), str(single["fsGid"])) == useradd.groups()
     assert single["memory"]["limit"] == c.Spawner.mem_limit
     assert single["extraEnv"]["OMP_NUM_THREADS"] == c.Spawner.environment["OMP_NUM_THREADS"]
     mounts = {m["name"]: m["mountPath"] for m in single["storage"]["extraVolumeMounts"]}
@@ -87,3 +100,9 @@ def test_the_helm_values_match_the_image_and_the_hub(monkeypatch):
     culler = c.JupyterHub.services[0]["command"]
     assert v["cull"]["enabled"] and f"--timeout={v['cull']['timeout']}" in culler
     assert v["hub"]["config"]["NativeAuthenticator"]["open_signup"] is False
+
+
+def test_the_single_user_server_speaks_the_charts_hub_version():
+    chart = re.search(r"--version (\S+)", values_text()).group(1)
+    pinned = re.search(r"jupyterhub==(\S+)", course_dockerfile()).group(1)
+    assert CHART_HUB[chart] == pinned, f"chart {chart} runs JupyterHub {CHART_HUB.get(chart)}, the image {pinned}"
