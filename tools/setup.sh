@@ -26,11 +26,14 @@ echo "java $JAVA_MAJOR ($JAVA_BIN), $(mvn -v 2>/dev/null | head -1 | sed 's/\x1b
 
 step "2/5 Python environment in .venv (JupyterLab, JJava kernel, plotly renderer)"
 [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
-REQ_HASH=$(sha256sum requirements.txt | cut -d' ' -f1)
+# The tests' tools (pytest, playwright) only where their list is: not in the student edition.
+REQUIREMENTS=(requirements.txt)
+[ -f tools/requirements-test.txt ] && REQUIREMENTS+=(tools/requirements-test.txt)
+REQ_HASH=$(cat "${REQUIREMENTS[@]}" | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$VENV/.requirements.sha256" 2>/dev/null)" != "$REQ_HASH" ]; then
-  "$VENV/bin/pip" install --disable-pip-version-check -q -r requirements.txt
+  "$VENV/bin/pip" install --disable-pip-version-check -q "${REQUIREMENTS[@]/#/--requirement=}"
   echo "$REQ_HASH" > "$VENV/.requirements.sha256"
-  echo "installed: $(tr '\n' ' ' < <(grep -v '^#' requirements.txt))"
+  echo "installed: $(grep -hv '^#' "${REQUIREMENTS[@]}" | tr '\n' ' ')"
 else
   echo "up to date"
 fi

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "build" / "screenshots"
 STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in requirements.txt: run `make setup`")
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in tools/requirements-test.txt: run `make setup`")
 
 
 @pytest.fixture(scope="module")
