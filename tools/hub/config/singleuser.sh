@@ -7,7 +7,9 @@
 set -euo pipefail
 umask 077
 : "${DL_HUB_PREFIX:?set by the hub}"
-chmod 700 "$HOME"
+# Private to the student where the home is theirs (a Unix account); a Kubernetes volume is the
+# student's alone already, and belongs to root there (fsGroup), so that chmod would fail.
+if [ -O "$HOME" ]; then chmod 700 "$HOME"; fi
 (cd "$DL_HUB_PREFIX/course/notebooks" && find . -type f -name '*.ipynb') | while read -r nb; do
   if [ ! -e "$HOME/notebooks/$nb" ]; then
     mkdir -p "$(dirname "$HOME/notebooks/$nb")"
