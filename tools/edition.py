@@ -43,12 +43,17 @@ PUBLIC = [
     "tools/install_kernel.py", "tools/course_kernel.py", "tools/lab.sh", "tools/lab/",
     "tools/run_notebook.py", "tools/LoadEngine.java",
 ]
-# Tracked paths under PUBLIC that students must not get.
-WITHHELD = ["docs/solutions/", "docs/class.md"]
+# docs/grading.md for students: its title and the part "Студенту", up to the instructors' part.
+GRADING, INSTRUCTORS_PART = "docs/grading.md", "\n## Преподавателю"
+# Tracked paths under PUBLIC that students must not get (GRADING: they get its first part).
+WITHHELD = ["docs/solutions/", "docs/class.md", GRADING]
 # The edition's own files: template under tools/edition/ -> path in the edition.
 OWN = {"README.md": "README.md", "Makefile": "Makefile", "Dockerfile": "Dockerfile",
-       "dockerignore": ".dockerignore", "gitignore": ".gitignore",
+       "dockerignore": ".dockerignore", "gitignore": ".gitignore", "gitattributes": ".gitattributes",
        "devcontainer.json": ".devcontainer/devcontainer.json", "start.sh": "tools/start.sh"}
+# What the class's repository keeps when the edition is written into it again: its history and its own
+# workflows (the instructor's GitHub Classroom grading, assignments/ci/classroom.yml).
+KEEP = {".git", ".github"}
 SOURCES = ROOT / "assignments" / "source"
 RELEASED = "notebooks/homework"         # <name>/<name>.ipynb in the edition: where `make lab` and the image show them
 MARK = ".student-edition"               # in every edition: a folder without it is never emptied
@@ -79,15 +84,25 @@ def released_assignments() -> dict[str, nbformat.NotebookNode]:
             for src in sorted(SOURCES.glob("*/*.ipynb"))}
 
 
+def dirty(paths: list[str]) -> list[str]:
+    """Those of `paths` that differ from the last commit: the edition publishes the working tree."""
+    out = subprocess.run(["git", "status", "--porcelain", "--", *paths], cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout
+    return [line[3:] for line in out.splitlines()]
+
+
 def write(out: Path) -> list[str]:
-    """Write the edition into `out` (an existing .git there is kept) and return the paths written.
-    `out` is new, empty (but for .git), or an edition written before."""
+    """Write the edition into `out` (what KEEP names there is kept) and return the paths written.
+    `out` is new, empty (but for KEEP), or an edition written before."""
     out.mkdir(parents=True, exist_ok=True)
-    if not (out / MARK).exists() and any(e.name != ".git" for e in out.iterdir()):
-        raise SystemExit(f"{out} holds files and is not a student edition: choose a new or empty folder")
+    if not (out / MARK).exists() and any(e.name not in KEEP for e in out.iterdir()):
+        raise SystemExit(f"{out} holds files and is not a student edition: choose a new or empty folder "
+                         "(a new GitHub repository: create it without a README)")
     for entry in out.iterdir():
-        if entry.name != ".git":
+        if entry.name not in KEEP:
             shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+    (out / MARK).write_text("Written by tools/edition.py of the course's instructors' repository: every file here\n"
+                            "but .git and .github is replaced when the edition is written again.\n")
 
     def place(rel: str) -> Path:
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -98,12 +113,12 @@ def write(out: Path) -> list[str]:
         shutil.copy2(ROOT / rel, place(rel))
     for template, rel in OWN.items():
         shutil.copy2(TEMPLATES / template, place(rel))
+    grading = (ROOT / GRADING).read_text()
+    place(GRADING).write_text(grading[:grading.index(INSTRUCTORS_PART)] + "\n")
     released = released_assignments()
     for rel, nb in released.items():
         nbformat.write(nb, place(rel))
-    (out / MARK).write_text("Written by tools/edition.py of the course's instructors' repository: every file here\n"
-                            "is replaced when the edition is written again.\n")
-    return public + list(OWN.values()) + list(released)
+    return public + list(OWN.values()) + [GRADING] + list(released)
 
 
 # --- checking ---------------------------------------------------------------------------------
@@ -241,15 +256,24 @@ def main(argv=None) -> int:
     if a.command == "write":
         written = write(folder)
         print(f"student edition: {len(written)} files -> {folder}")
+        changed = dirty(PUBLIC + [str(TEMPLATES.relative_to(ROOT)), "assignments/source/"])
+        if changed:
+            print(f"warning: {len(changed)} of its sources differ from the last commit (published as they are now): "
+                  + ", ".join(changed[:5]) + (" ..." if len(changed) > 5 else ""))
     known = secrets()
     leaks = check(folder, known)
     if leaks:
         print(f"ERROR: the edition in {folder} holds {len(leaks)} line(s) students must not see:", file=sys.stderr)
         for leak in leaks[:50]:
             print("  " + leak, file=sys.stderr)
+        if any(leak.startswith("git history") for leak in leaks):
+            print("A line in the git history stays there after the file is fixed: rewrite the commits that hold it "
+                  "(and, for blobs no commit reaches, git reflog expire --expire=now --all && git gc --prune=now); "
+                  "once pushed, treat the lines as public and change the assignment.", file=sys.stderr)
         return 1
-    print(f"checked {folder}: none of the {len(known)} solution, hidden-test, fixture and exercise-solution "
-          "lines is in any file" + (" or in its git history" if (folder / ".git").exists() else ""))
+    print(f"checked {folder}: none of the {len(known)} solution, hidden-test, fixture and exercise-solution lines "
+          "is in any file" + (" or in its git history" if (folder / ".git").exists() else "")
+          + f" (lines of {MIN_SECRET}+ characters not published anyway by the notebooks and the library)")
     return 0
 
 

@@ -15,6 +15,10 @@ find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | while read 
     cp "$nb" "$WORK/$nb"
   fi
 done
+# The notebooks link to the library's sources and the docs (../src/..., ../docs/...): read-only links.
+for d in src docs; do
+  [ -e "$WORK/$d" ] || ln -s "$COURSE/$d" "$WORK/$d"
+done
 echo "The course is in $WORK (notebooks/: start with 00-hardware.ipynb; notebooks/homework/: the assignments)."
 echo "Open the http://127.0.0.1:8888/lab?token=... address that JupyterLab prints below."
 exec jupyter lab --ip=0.0.0.0 --port=8888 --no-browser --ServerApp.root_dir="$WORK" "$@"

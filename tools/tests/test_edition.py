@@ -30,9 +30,10 @@ def copy(written, tmp_path):
     return tmp_path / "edition"
 
 
-def secret(known, kind: str) -> edition.Secret:
-    """The longest secret line of a kind: 'solution', 'hidden test', 'fixture', 'exercise solution'."""
-    return max((s for s in known if s.origin.endswith(f"({kind})")), key=lambda s: len(s.line))
+def secret(known, kind: str, pick=max) -> edition.Secret:
+    """The longest (pick=min: shortest) secret line of a kind: 'solution', 'hidden test', 'fixture',
+    'exercise solution'."""
+    return pick((s for s in known if s.origin.endswith(f"({kind})")), key=lambda s: len(s.line))
 
 
 def test_the_edition_holds_the_course_and_no_answer(written):
@@ -49,21 +50,26 @@ def test_the_edition_holds_the_course_and_no_answer(written):
         assert (out / must).is_file(), must
     for never in ["assignments/source", "assignments/fixtures", "docs/solutions", "tools/grade.py", ".ci"]:
         assert not (out / never).exists(), never
+    grading = (out / "docs" / "grading.md").read_text()
+    assert "## Студенту" in grading and "## Преподавателю" not in grading and "Модель угроз" not in grading
+    assert "eol=lf" in (out / ".gitattributes").read_text()   # Windows clones keep the scripts' LF
     devcontainer = json.loads((out / ".devcontainer" / "devcontainer.json").read_text())
     assert (out / ".devcontainer" / devcontainer["build"]["dockerfile"]).resolve() == (out / "Dockerfile").resolve()
     kinds = {s.origin.rsplit("(", 1)[1] for s in known}
     assert kinds == {"solution)", "hidden test)", "fixture)", "exercise solution)"}, kinds
 
 
-@pytest.mark.parametrize("kind,path", [
-    ("solution", "src/main/java/dlcourse/train/Training.java"),
-    ("hidden test", "docs/grading.md"),
-    ("fixture", "tools/setup.sh"),
-    ("exercise solution", "README.md"),
+@pytest.mark.parametrize("kind,path,pick", [
+    ("solution", "src/main/java/dlcourse/train/Training.java", max),
+    ("solution", "notebooks/homework/lstm/lstm.ipynb", min),
+    ("hidden test", "docs/grading.md", max),
+    ("hidden test", "tools/lab.sh", min),
+    ("fixture", "tools/setup.sh", max),
+    ("exercise solution", "README.md", max),
 ])
-def test_a_planted_line_is_found(written, copy, kind, path):
+def test_a_planted_line_is_found(written, copy, kind, path, pick):
     known = written[2]
-    planted = secret(known, kind)
+    planted = secret(known, kind, pick)
     with open(copy / path, "a") as f:
         f.write("\n" + planted.line + "\n")
     leaks = edition.check(copy, known)
@@ -103,14 +109,17 @@ def test_an_answer_committed_once_stays_in_the_history(written, copy):
     assert len(leaks) == 1 and leaks[0].startswith("git history: blob ") and planted.line in leaks[0], leaks
 
 
-def test_writing_into_a_clone_keeps_its_history_and_drops_what_is_gone(tmp_path):
+def test_writing_into_a_clone_keeps_its_history_and_workflows_and_drops_what_is_gone(tmp_path):
     out = tmp_path / "class-repo"
     (out / ".git").mkdir(parents=True)
     (out / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
     edition.write(out)
+    (out / ".github" / "workflows").mkdir(parents=True)
+    (out / ".github" / "workflows" / "classroom.yml").write_text("name: Autograding\n")
     (out / "old-notebook.ipynb").write_text("{}")
     edition.write(out)
     assert (out / ".git" / "HEAD").read_text() == "ref: refs/heads/main\n"
+    assert (out / ".github" / "workflows" / "classroom.yml").read_text() == "name: Autograding\n"
     assert not (out / "old-notebook.ipynb").exists()
 
 
