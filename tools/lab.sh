@@ -12,4 +12,5 @@ if [ "$(id -u)" -eq 0 ]; then
   args+=(--allow-root)
 fi
 export JUPYTER_CONFIG_PATH="$ROOT/tools/lab${JUPYTER_CONFIG_PATH:+:$JUPYTER_CONFIG_PATH}"
-exec "$ROOT/.venv/bin/jupyter" lab "${args[@]}" "$@" "$ROOT/notebooks"
+# ${args[@]+...}: macOS's bash 3.2 calls an empty array unbound under set -u
+exec "$ROOT/.venv/bin/jupyter" lab ${args[@]+"${args[@]}"} "$@" "$ROOT/notebooks"

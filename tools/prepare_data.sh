@@ -14,7 +14,8 @@
 #   FASHION_MNIST_SRC=<folder>   the four *-ubyte.gz files in that folder;
 #   FASHION_MNIST_URL=<base URL> downloaded from there (a mirror; the tests serve them locally);
 #   Debian's package             /usr/share/datasets/fashion-mnist, installed with apt where it is missing;
-#   no Debian package and no apt (macOS, Windows, other Linux): downloaded from DJL's repository.
+#   no Debian package, and no apt or apt could not install it (macOS, Windows, other Linux, no sudo):
+#                                downloaded from DJL's repository.
 # Downloads land in data/fashion-mnist/download/ and are verified by tools/fetch_fashion_mnist.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,11 +36,12 @@ elif [ ! -f "$SRC/${FILES[0]}.gz" ]; then
     echo "ERROR: FASHION_MNIST_SRC=$SRC holds no ${FILES[0]}.gz (it needs the four *-ubyte.gz files)" >&2
     exit 1
   fi
-  bash tools/apt-install.sh "Fashion-MNIST ($SRC is missing)" dataset-fashion-mnist || {
-    echo "       Or put the four *-ubyte.gz files of Fashion-MNIST in a folder and run:" \
-         "FASHION_MNIST_SRC=<folder> make setup" >&2
-    echo "       Or download them (about 30 MB) from DJL's repository:" \
-         "FASHION_MNIST_URL=$("$PY" tools/fetch_fashion_mnist.py --default-url) make setup" >&2; exit 1; }
+  # A distribution without the package, or no right to install it: DJL's copy, as without apt.
+  if ! bash tools/apt-install.sh "Fashion-MNIST ($SRC is missing)" dataset-fashion-mnist; then
+    echo "Fashion-MNIST: downloading it from DJL's repository instead (about 30 MB)"
+    "$PY" tools/fetch_fashion_mnist.py "$DOWNLOAD"
+    SRC=$DOWNLOAD
+  fi
 fi
 for f in "${FILES[@]}"; do
   [ -s "$SRC/$f.gz" ] || { echo "ERROR: $SRC/$f.gz is missing or empty" >&2; exit 1; }

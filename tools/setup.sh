@@ -29,7 +29,8 @@ step "2/5 Python environment in .venv (JupyterLab, JJava kernel, plotly renderer
 # The tests' tools (pytest, playwright) only where their list is: not in the student edition.
 REQUIREMENTS=(requirements.txt)
 [ -f tools/requirements-test.txt ] && REQUIREMENTS+=(tools/requirements-test.txt)
-REQ_HASH=$(cat "${REQUIREMENTS[@]}" | sha256sum | cut -d' ' -f1)
+# sha256sum (GNU) or shasum (macOS): only to see whether the lists changed since the last run
+REQ_HASH=$(cat "${REQUIREMENTS[@]}" | { sha256sum 2>/dev/null || shasum -a 256; } | cut -d' ' -f1)
 if [ "$(cat "$VENV/.requirements.sha256" 2>/dev/null)" != "$REQ_HASH" ]; then
   "$VENV/bin/pip" install --disable-pip-version-check -q "${REQUIREMENTS[@]/#/--requirement=}"
   echo "$REQ_HASH" > "$VENV/.requirements.sha256"

@@ -20,8 +20,12 @@ EDITION=build/edition
 
 step() { printf '\n\033[1m==> image: %s\033[0m\n' "$*"; }
 build_args=()
-[ "${DL_IMAGE_HOST_CERTS:-}" = 1 ] && build_args+=(-v /etc/ssl/certs:/etc/ssl/certs:ro)
-[ "$ENGINE" = podman ] && build_args+=(--pull=never)
+if [ "$ENGINE" = podman ]; then
+  build_args+=(--pull=never)
+  [ "${DL_IMAGE_HOST_CERTS:-}" = 1 ] && build_args+=(-v /etc/ssl/certs:/etc/ssl/certs:ro)
+elif [ "${DL_IMAGE_HOST_CERTS:-}" = 1 ]; then
+  echo "DL_IMAGE_HOST_CERTS=1 needs podman (docker build mounts no volume)" >&2; exit 2
+fi
 
 base() {
   if "$ENGINE" image exists "$BASE" 2>/dev/null || "$ENGINE" image inspect "$BASE" >/dev/null 2>&1; then
@@ -50,13 +54,13 @@ case "${1:-}" in
     base
     step "$IMAGE from $EDITION ($ENGINE)"
     T=$(date +%s)
-    "$ENGINE" build "${build_args[@]}" -t "$IMAGE" "$EDITION"
+    "$ENGINE" build ${build_args[@]+"${build_args[@]}"} -t "$IMAGE" "$EDITION"
     echo "$IMAGE: built in $(( $(date +%s) - T )) s, $("$ENGINE" image inspect --format '{{.Size}}' "$IMAGE" | awk '{printf "%.2f GB", $1 / 1e9}')"
     ;;
   hub)
     step "$HUB_IMAGE on $IMAGE ($ENGINE)"
     T=$(date +%s)
-    "$ENGINE" build "${build_args[@]}" --build-arg "COURSE_IMAGE=$IMAGE" -t "$HUB_IMAGE" -f tools/hub/Dockerfile tools/hub
+    "$ENGINE" build ${build_args[@]+"${build_args[@]}"} --build-arg "COURSE_IMAGE=$IMAGE" -t "$HUB_IMAGE" -f tools/hub/Dockerfile tools/hub
     echo "$HUB_IMAGE: built in $(( $(date +%s) - T )) s, $("$ENGINE" image inspect --format '{{.Size}}' "$HUB_IMAGE" | awk '{printf "%.2f GB", $1 / 1e9}')"
     ;;
   *)

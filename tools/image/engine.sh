@@ -10,6 +10,10 @@ else
   echo "ERROR: no container engine: install podman (Debian: apt-get install podman) or Docker, and start its daemon." >&2
   exit 1
 fi
-if [ "$ENGINE" = podman ] && [ -z "${CONTAINERS_CONF:-}" ] && command -v runc >/dev/null; then
+# A machine like the course's CI: cgroups in hybrid mode (crun refuses them), and a hard limit on open
+# files below podman's default (1048576), which root there cannot raise.
+hard_nofile=$(ulimit -Hn)
+if [ "$ENGINE" = podman ] && [ -z "${CONTAINERS_CONF:-}" ] && command -v runc >/dev/null &&
+   { [ -d /sys/fs/cgroup/unified ] || { [ "$hard_nofile" != unlimited ] && [ "$hard_nofile" -lt 1048576 ]; }; }; then
   export CONTAINERS_CONF="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/containers.conf"
 fi
