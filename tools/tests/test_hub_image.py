@@ -22,7 +22,7 @@ from conftest import ROOT
 HUB = ROOT / "tools" / "hub"
 IMAGE_PREFIX = "/opt/dlcourse"
 # The hub's JupyterHub in each chart version of Zero to JupyterHub (its images/hub/requirements.txt).
-CHART_HUB = {"4.4.0": "5.5.0"}
+CHART_HUB = {"4.4.0": "5.5.0"}  # read at tag 4.4.0 of jupyterhub/zero-to-jupyterhub-k8s
 
 
 def dockerfile(path=HUB / "Dockerfile") -> str:
