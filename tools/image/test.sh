@@ -2,8 +2,9 @@
 # `make image-test`: the images as students and the class server use them, every container with no
 # network (--network=none), as the image's own user (jovyan, uid 1000).
 #   1. the course image runs every notebook in the smoke profile: the student edition's `make test` line;
-#   2. a student's `docker run`: tools/start.sh copies the course into the mounted work folder, JupyterLab
-#      answers, and a second container on the same volume keeps the student's edit;
+#   2. a student's `docker run` on a new volume: the work folder is the image user's, the course is in it
+#      (the image's copy, and tools/start.sh's links to src/ and docs/), JupyterLab answers, and a
+#      second container on the same volume keeps the student's edit;
 #   3. the single-user image of the class server: its command as Zero to JupyterHub starts it (the hub's
 #      environment, a home volume that belongs to root) answers, with the notebooks and without the
 #      edition's homework copies (homework comes through nbgrader's exchange there); its kernel spec
