@@ -29,10 +29,12 @@ error (an unreadable source, no sandbox for untrusted work). A malformed submiss
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -51,6 +53,12 @@ KERNEL = course_kernel.NAME
 CELL_TIMEOUT = 120          # seconds per cell
 MAX_RESTARTS = 3            # kernel (re)starts per submission after the first, before the rest is skipped
 STARTUP_TIMEOUT = 180       # seconds for a kernel to start (a loaded machine needs more than nbclient's 60)
+# What one submission may take; docs/grading.md ("Пределы") lists them.
+SUBMISSION_BYTES = 8 << 20  # a larger .ipynb is refused unread
+SOLUTION_LINES = 400        # a longer solution cell is refused before the analyser sees it (the references: < 40)
+SOLUTION_CHARS = 40_000
+ANALYSER_SECONDS = 60       # the solution-cell analyser, per batch (plus 1 s a cell); then per submission
+MESSAGE_CHARS = 2_000       # a message or note in the reports
 STUB = ('// ВАШ КОД ЗДЕСЬ\n'
         'throw new UnsupportedOperationException("Решение не написано: замените эту строку своим кодом");')
 HIDDEN_NOTE = "Скрытая проверка не пройдена (её код и сообщение видит только преподаватель)."
@@ -136,6 +144,24 @@ class Source:
         return sum(c.points for c in self.checks)
 
 
+def read_submission(path: Path) -> nbformat.NotebookNode:
+    """A submission as a valid notebook; ValueError with the reason (for the student) when it is not
+    one. Read once, without following a symbolic link, at most SUBMISSION_BYTES."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError as e:
+        raise ValueError("символическая ссылка, а не файл" if e.errno == errno.ELOOP else e.strerror) from None
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise ValueError("не обычный файл")
+        data = f.read(SUBMISSION_BYTES + 1)
+    if len(data) > SUBMISSION_BYTES:
+        raise ValueError(f"файл больше {SUBMISSION_BYTES >> 20} МиБ")
+    nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+    nbformat.validate(nb)
+    return nb
+
+
 def load_source(path) -> Source:
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
@@ -213,23 +239,55 @@ def solution_cells(source: Source) -> dict[str, str]:
 def refused_cells(source: Source, submissions: list, kernel_name: str = None) -> list[dict[str, str]]:
     """For each submission (a notebook, or None when unreadable), grade_id -> why its solution cell
     breaks the solution-cell rule (dlcourse.grading.SolutionCells: only the task's methods may be
-    declared). One JVM judges all the cells of a batch; nothing of the students' code runs here."""
+    declared). One JVM judges all the cells of a batch; nothing of the students' code runs here.
+    Bounded: a cell over SOLUTION_LINES or SOLUTION_CHARS is refused unread, the analyser has
+    ANALYSER_SECONDS, and when the batch's analysis fails each submission is analysed on its own:
+    one that still cannot be analysed has its cells refused, the others are judged."""
     reference = solution_cells(source)
-    requests, owners = [], []
+    refused: list[dict[str, str]] = [{} for _ in submissions]
+    asked: list[list[dict]] = [[] for _ in submissions]
     for n, nb in enumerate(submissions):
         for cell in (nb.cells if nb is not None else []):
             gid = nbgrader_meta(cell).get("grade_id")
-            if gid in reference and cell.cell_type == "code":
-                requests.append({"task": gid, "reference": reference[gid], "cell": cell.source})
-                owners.append(n)
-    verdicts = json.loads(subprocess.run(
-        [java_command(kernel_name), "-cp", library_classpath(kernel_name), "dlcourse.grading.SolutionCells"],
-        input=json.dumps(requests), capture_output=True, text=True, check=True, encoding="utf-8").stdout) if requests else []
-    refused = [{} for _ in submissions]
-    for owner, verdict in zip(owners, verdicts):
-        if verdict["problem"]:
-            refused[owner][verdict["task"]] = verdict["problem"]
+            if gid not in reference or cell.cell_type != "code":
+                continue
+            lines = cell.source.count("\n") + 1
+            if lines > SOLUTION_LINES or len(cell.source) > SOLUTION_CHARS:
+                refused[n][gid] = (f"ячейка длиннее {SOLUTION_LINES} строк или {SOLUTION_CHARS} символов "
+                                   f"({lines} строк, {len(cell.source)} символов): решения задач короче.")
+            else:
+                asked[n].append({"task": gid, "reference": reference[gid], "cell": cell.source})
+    batches = [[n for n in range(len(submissions)) if asked[n]]]
+    while batches:
+        batch = batches.pop()
+        requests = [r for n in batch for r in asked[n]]
+        try:
+            verdicts = _analyse(requests, kernel_name, ANALYSER_SECONDS + len(requests))
+        except (subprocess.SubprocessError, ValueError) as e:
+            if len(batch) > 1:  # halve until the submission that breaks the analyser stands alone
+                batches += [batch[:len(batch) // 2], batch[len(batch) // 2:]]
+                continue
+            why = "ячейку решения не удалось разобрать за отведённое время" if isinstance(
+                e, subprocess.TimeoutExpired) else "ячейку решения не удалось разобрать"
+            verdicts = [{"task": r["task"], "problem": why + ": упростите её."} for r in requests]
+        owners = [n for n in batch for _ in asked[n]]
+        for owner, verdict in zip(owners, verdicts):
+            if verdict["problem"]:
+                refused[owner][verdict["task"]] = verdict["problem"]
     return refused
+
+
+def _analyse(requests: list[dict], kernel_name: str | None, seconds: float) -> list[dict]:
+    """SolutionCells' verdicts on `requests`, in order; SubprocessError or ValueError when it fails."""
+    if not requests:
+        return []
+    done = subprocess.run(
+        [java_command(kernel_name), "-Xmx1g", "-cp", library_classpath(kernel_name), "dlcourse.grading.SolutionCells"],
+        input=json.dumps(requests), capture_output=True, text=True, check=True, encoding="utf-8", timeout=seconds)
+    verdicts = json.loads(done.stdout)
+    if not isinstance(verdicts, list) or len(verdicts) != len(requests):
+        raise ValueError("the analyser answered a different number of verdicts")
+    return verdicts
 
 
 # --- the kernel ---------------------------------------------------------------------------------
@@ -251,15 +309,15 @@ class Kernel:
     after one), so a graceful shutdown only adds jupyter_client's wait, ~3 s a kernel, and every
     outcome has been read by then."""
 
-    def __init__(self, kernel_name: str, timeout: int, workdir: Path, log, unprivileged: bool = False):
-        from nbclient import NotebookClient
+    def __init__(self, kernel_name: str, timeout: int, workdir: Path, log, bounded: bool = False,
+                 uid: int | None = None):
         self.timeout = timeout
-        self.client = NotebookClient(
+        self.client = _capped_client_class()(
             nbformat.v4.new_notebook(), kernel_name=kernel_name, timeout=timeout, allow_errors=True,
             interrupt_on_timeout=True, startup_timeout=STARTUP_TIMEOUT, shutdown_kernel="immediate",
             error_on_timeout={"ename": "CellTimeoutError", "evalue": f"longer than {timeout} s"},
             resources={"metadata": {"path": str(workdir)}},
-            **({"kernel_manager_class": _unprivileged_kernel_manager()} if unprivileged else {}))
+            **({"kernel_manager_class": _bounded_kernel_manager(uid)} if bounded else {}))
         env = dict(os.environ)
         env["DL_CHECKPOINTS"] = str(workdir / "checkpoints")
         self.client.km = self.client.create_kernel_manager()
@@ -304,21 +362,57 @@ class Kernel:
             pass
 
 
-def _unprivileged_kernel_manager():
-    """A KernelManager whose kernel runs as the unprivileged user `nobody`: inside the sandbox the
-    runner stays root, so the student's code can neither signal nor trace it nor read its files."""
+def _bounded_kernel_manager(uid: int | None):
+    """A KernelManager whose kernel starts under the per-submission limits (prlimit: memory, file
+    size, no core dumps) and, given a `uid`, as that unprivileged user, with at most
+    KERNEL_PROCESSES threads (RLIMIT_NPROC counts a user's, so each submission graded at the same time
+    has a user of its own). Inside the sandbox the runner stays root: the student's code can neither
+    signal nor trace it nor read its files."""
     from jupyter_client.manager import AsyncKernelManager  # nbclient's own kind: its timeouts need the async client
 
-    class UnprivilegedKernelManager(AsyncKernelManager):
+    limits = ["prlimit", f"--data={KERNEL_DATA_BYTES}", f"--fsize={WORK_BYTES}", "--core=0"]
+    drop = []
+    if uid is not None:
+        limits.append(f"--nproc={KERNEL_PROCESSES}")
+        drop = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all", "--"]
+
+    class BoundedKernelManager(AsyncKernelManager):
         def format_kernel_cmd(self, extra_arguments=None):
-            return ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--inh-caps=-all",
-                    "--"] + super().format_kernel_cmd(extra_arguments)
+            return limits + ["--"] + drop + super().format_kernel_cmd(extra_arguments)
 
         def write_connection_file(self, **kwargs):
             super().write_connection_file(**kwargs)
-            os.chown(self.connection_file, NOBODY, NOBODY)  # the kernel must read its ports and key
+            if uid is not None:
+                os.chown(self.connection_file, uid, uid)  # the kernel must read its ports and key
 
-    return UnprivilegedKernelManager
+    return BoundedKernelManager
+
+
+def _capped_client_class():
+    """nbclient's NotebookClient keeping at most OUTPUT_BYTES of what a cell shows: a flood of output
+    costs the runner no memory, and the executed copy says where it was cut."""
+    from nbclient import NotebookClient
+
+    class CappedClient(NotebookClient):
+        def process_message(self, msg, cell, cell_index):
+            if msg["msg_type"] in ("stream", "display_data", "execute_result", "update_display_data", "error"):
+                shown = self.__dict__.setdefault("_shown_bytes", {})
+                used = shown.get(cell_index, 0)
+                size = len(json.dumps(msg["content"], ensure_ascii=False))
+                shown[cell_index] = used + size
+                if used + size > OUTPUT_BYTES:
+                    if msg["msg_type"] == "error":  # kept, as the cell's verdict, cut to its first lines
+                        msg["content"]["traceback"] = msg["content"].get("traceback", [])[:20]
+                        msg["content"]["evalue"] = str(msg["content"].get("evalue", ""))[:MESSAGE_CHARS]
+                    elif used <= OUTPUT_BYTES:  # the first message over the limit: say so, once
+                        msg = {**msg, "msg_type": "stream", "content": {
+                            "name": "stdout", "text": f"\n… вывод обрезан: ячейка показала больше {OUTPUT_BYTES >> 10} КиБ\n"}}
+                        msg["header"] = {**msg["header"], "msg_type": "stream"}
+                    else:
+                        return None
+            return super().process_message(msg, cell, cell_index)
+
+    return CappedClient
 
 
 def _message(error_output) -> str:
@@ -372,13 +466,14 @@ def engine_hint(text: str) -> str:
 
 def run_steps(job: dict):
     """Runs a submission's steps in fresh kernels; yields {"i": step, **outcome} per step run and
-    {"note": text}. A timed-out cell or a dead kernel costs that cell only: the kernel is restarted
+    {"note": text}, and last {"log": text}, the kernel's own output (at most LOG_BYTES, up to the
+    hidden phase). A timed-out cell or a dead kernel costs that cell only: the kernel is restarted
     and the earlier code cells are replayed. What a hidden step printed never leaves this function:
     its outcome carries the status and the kind of failure only."""
     steps, timeout, workdir = job["steps"], job["timeout"], Path(job["workdir"])
     outcomes: dict[int, Outcome] = {}
-    with open(job["log"], "wb") as log:
-        kernel, restarts, i = None, 0, 0
+    with open(job["log"], "w+b") as log:
+        kernel, restarts, i, visible_log = None, 0, 0, None
         try:
             while i < len(steps):
                 if kernel is None:
@@ -386,7 +481,7 @@ def run_steps(job: dict):
                         yield {"note": f"ядро перезапускалось {MAX_RESTARTS} раз: остальные ячейки не выполнялись"}
                         break
                     try:
-                        kernel = Kernel(job["kernel"], timeout, workdir, log, job.get("unprivileged", False))
+                        kernel = Kernel(job["kernel"], timeout, workdir, log, job.get("bounded", False), job.get("uid"))
                     except Exception as e:  # did not start (e.g. a machine under load): try again
                         yield {"note": f"ядро не запустилось: {type(e).__name__}: {str(e)[:200]}"}
                         restarts += 1
@@ -398,9 +493,11 @@ def run_steps(job: dict):
                 if step["kind"] == "hidden" and (step["after"] not in outcomes or outcomes[step["after"]].status != "ok"):
                     i += 1  # the visible part failed: no need to run the hidden one
                     continue
+                if step["kind"] == "hidden" and visible_log is None:
+                    visible_log = os.fstat(log.fileno()).st_size  # what the kernel wrote from here on stays
                 outcomes[i] = o = kernel.run(step["code"])
                 if step["kind"] == "hidden":
-                    o = Outcome(o.status, o.seconds, o.ename, failure_kind(o))
+                    o = Outcome(o.status, o.seconds, message=failure_kind(o))
                 yield {"i": i, **asdict(o)}
                 if o.status in ("timeout", "died"):
                     kernel.close()
@@ -412,6 +509,9 @@ def run_steps(job: dict):
         finally:
             if kernel is not None:
                 kernel.close()
+        # Read through the runner's own descriptor: no path, so no link the kernel put in its place.
+        kept = min(LOG_BYTES, os.fstat(log.fileno()).st_size if visible_log is None else visible_log)
+        yield {"log": os.pread(log.fileno(), kept, 0).decode("utf-8", errors="replace")}
 
 
 # What a failed hidden check was about, from the first words of the messages of dlcourse.grading.Checks.
@@ -440,8 +540,18 @@ def failure_kind(o: Outcome) -> str:
     thrown = re.search(r"([\w.$]+(?:Exception|Error|Failure)): (.*)", o.message)
     if thrown and thrown.group(1).endswith("CheckFailure"):
         return next((kind for pattern, kind in FAILURE_KINDS if pattern.search(thrown.group(2))), "условие задачи")
-    name = thrown.group(1).rsplit(".", 1)[-1] if thrown else o.ename
-    return f"исключение в вашем коде ({name}) на входах скрытой проверки"
+    name = (thrown.group(1) if thrown else o.ename).rsplit(".", 1)[-1]
+    # Only names from a fixed list reach the report: the name of a class the student made up could
+    # carry the hidden test's text out, a few characters at a time.
+    return f"исключение в вашем коде ({name if name in KNOWN_EXCEPTIONS else 'своего класса'}) на входах скрытой проверки"
+
+
+KNOWN_EXCEPTIONS = frozenset("""
+    ArithmeticException ArrayIndexOutOfBoundsException ArrayStoreException AssertionError ClassCastException
+    ConcurrentModificationException EngineException IllegalArgumentException IllegalStateException
+    IndexOutOfBoundsException NegativeArraySizeException NoSuchElementException NullPointerException
+    NumberFormatException OutOfMemoryError StackOverflowError StringIndexOutOfBoundsException
+    UnsupportedOperationException""".split())
 
 
 def runner_main() -> int:
@@ -451,7 +561,7 @@ def runner_main() -> int:
     if job.get("threads"):  # the kernels inherit it
         os.environ["OMP_NUM_THREADS"] = str(job["threads"])
     for record in run_steps(job):
-        print(json.dumps(record, ensure_ascii=False), flush=True)
+        print(json.dumps(record), flush=True)  # ASCII: no line separator of a student's text splits a record
     return 0
 
 
@@ -467,9 +577,16 @@ def _make_undumpable():
 
 # --- the sandbox -----------------------------------------------------------------------------------
 
+KERNEL_UIDS = range(3_000_000, 3_000_000 + (1 << 16))  # no account's: one per grading process, by its pid
 NOBODY = 65534
-WORK_BYTES = 1 << 30        # the kernel's working folder (checkpoints included)
-LOG_BYTES = 1 << 20         # the part of a kernel's log kept in the grader's output folder
+# Per submission (docs/grading.md, "Пределы"); the time limits are CELL_TIMEOUT, STARTUP_TIMEOUT and ANALYSER_SECONDS.
+SCRATCH = Path("/grading")  # in the sandbox: the runner's and the kernel's folders, a tmpfs gone with the sandbox
+WORK_BYTES = 1 << 30        # all the kernel can write there (its working folder, checkpoints): RAM, not the grader's disk
+TMP_BYTES = 256 << 20       # the sandbox's /tmp
+LOG_BYTES = 1 << 20         # the kernel's own stdout/stderr kept for the instructor (a tmpfs of 4x that takes it)
+OUTPUT_BYTES = 256 << 10    # what one cell shows in the executed copy; the rest is cut
+KERNEL_DATA_BYTES = 6 << 30  # the kernel's writable memory (RLIMIT_DATA: Java's heap of 4 GiB, native arrays, thread stacks)
+KERNEL_PROCESSES = 512      # processes and threads of a kernel's user (RLIMIT_NPROC; a kernel has ~50)
 
 
 @dataclass
@@ -479,10 +596,10 @@ class Sandbox:
     read-only, and the submission's private scratch folder; its own PID, network, IPC and UTS
     namespaces (no network at all), no environment but what is listed, a new session; every process
     in it dies when it ends. Not the course sources, the other submissions, the grader's output
-    folder or the rest of the repository. As root the kernel also drops to the user `nobody`."""
+    folder or the rest of the repository. As root the kernel also drops to an unprivileged user."""
     readonly: list[str]
     env: dict[str, str]
-    unprivileged: bool      # root: the kernel runs as nobody; otherwise a user namespace
+    as_root: bool           # the runner is root and the kernel drops to a user of its own; otherwise a user namespace
 
     @classmethod
     def for_kernel(cls, kernel_name: str) -> "Sandbox":
@@ -501,10 +618,10 @@ class Sandbox:
         env.update({k: os.environ[k] for k in ("DL_PROFILE", "JAVA_HOME") if k in os.environ})
         return cls(sorted(set(paths)), env, os.geteuid() == 0)
 
-    def command(self, scratch: Path, argv: list[str]) -> list[str]:
+    def command(self, argv: list[str]) -> list[str]:
         cmd = ["bwrap", "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net",
                "--unshare-ipc", "--unshare-uts", "--hostname", "grading", "--clearenv"]
-        if not self.unprivileged:
+        if not self.as_root:
             cmd += ["--unshare-user"]
         for d in ("/usr", "/etc"):
             cmd += ["--ro-bind", d, d]
@@ -513,24 +630,38 @@ class Sandbox:
                 cmd += ["--symlink", os.readlink(d), d]
             elif os.path.isdir(d):
                 cmd += ["--ro-bind", d, d]
-        cmd += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
+        cmd += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
         bound = ["/usr", "/etc"] + self.readonly
-        parents = {str(a) for p in self.readonly + [str(scratch)] for a in Path(p).parents
+        parents = {str(a) for p in self.readonly for a in Path(p).parents
                    if not any(str(a) == b or str(a).startswith(b + "/") for b in bound)}
-        for d in sorted(parents - {"/", "/tmp"}, key=len):  # bwrap would create them 0700: nobody could not pass
+        for d in sorted(parents - {"/", "/tmp"}, key=len):  # bwrap would create them 0700: the kernel could not pass
             cmd += ["--perms", "0755", "--dir", d]
         for p in self.readonly:
             cmd += ["--ro-bind-try", p, p]
-        # The kernel's working folder is a tmpfs of its own: a student's files vanish with the sandbox and
-        # cannot fill the grader's disk.
-        cmd += ["--bind", str(scratch), str(scratch), "--perms", "1777", "--size", str(WORK_BYTES),
-                "--tmpfs", str(scratch / "work"), "--chdir", str(scratch / "work")]
-        env = dict(self.env, HOME=str(scratch / "home"), JUPYTER_RUNTIME_DIR=str(scratch / "runtime"),
-                   JUPYTER_CONFIG_DIR=str(scratch / "home" / ".jupyter"), JUPYTER_DATA_DIR=str(scratch / "home" / "data"),
-                   DL_CHECKPOINTS=str(scratch / "work" / "checkpoints"))
+        # Everything the sandbox writes lives in tmpfs of bounded size, nothing on the grader's disk: the
+        # kernel's working folder (all it may write), Jupyter's folders (the runner's, 0755) and the kernel's log.
+        cmd += ["--perms", "0755", "--size", str(WORK_BYTES), "--tmpfs", str(SCRATCH),
+                "--perms", "1777", "--dir", str(SCRATCH / "work"), "--dir", str(SCRATCH / "runtime"),
+                "--dir", str(SCRATCH / "home"), "--size", str(4 * LOG_BYTES), "--tmpfs", str(SCRATCH / "log"),
+                "--chdir", str(SCRATCH / "work")]
+        env = dict(self.env, HOME=str(SCRATCH / "home"), JUPYTER_RUNTIME_DIR=str(SCRATCH / "runtime"),
+                   JUPYTER_CONFIG_DIR=str(SCRATCH / "home" / ".jupyter"), JUPYTER_DATA_DIR=str(SCRATCH / "home" / "data"),
+                   DL_CHECKPOINTS=str(SCRATCH / "work" / "checkpoints"))
         for k, v in sorted(env.items()):
             cmd += ["--setenv", k, v]
         return cmd + ["--"] + argv
+
+
+def kernel_uid() -> int:
+    """The user a kernel runs as when grading as root: one that no other submission graded at the
+    same time has (the grading process's pid picks it) and no account has, so that RLIMIT_NPROC,
+    which counts a user's threads, is each submission's own. Where those ids are not mapped (a
+    container's user namespace) it is `nobody`, whose limit the submissions graded at once share."""
+    try:
+        identity = Path("/proc/self/uid_map").read_text().split() == ["0", "0", "4294967295"]
+    except OSError:
+        identity = False
+    return KERNEL_UIDS[os.getpid() % len(KERNEL_UIDS)] if identity else NOBODY
 
 
 def sandbox_problem() -> str | None:
@@ -538,8 +669,10 @@ def sandbox_problem() -> str | None:
     if shutil.which("bwrap") is None:
         return ("bubblewrap is not installed (Debian/Ubuntu: tools/apt-install.sh 'the grading sandbox' bubblewrap); "
                 "grading untrusted work needs it")
+    if shutil.which("prlimit") is None:
+        return "prlimit (util-linux) is missing: the kernel's memory and processes could not be bounded"
     if os.geteuid() == 0 and shutil.which("setpriv") is None:
-        return "setpriv (util-linux) is missing: the kernel could not drop to the user nobody"
+        return "setpriv (util-linux) is missing: the kernel could not drop to an unprivileged user"
     probe = ["bwrap", "--ro-bind", "/", "/", "--unshare-pid", "--unshare-net", "--die-with-parent"]
     probe += [] if os.geteuid() == 0 else ["--unshare-user"]
     done = subprocess.run(probe + ["true"], capture_output=True, text=True)
@@ -578,7 +711,7 @@ def prepare_caches(kernel_name: str) -> None:
                           capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError("could not prepare DJL's caches for the sandbox: " + (done.stderr or done.stdout)[-500:])
-    if os.geteuid() == 0:  # DJL makes the engine's folder 0700; the kernel runs as nobody and must read it
+    if os.geteuid() == 0:  # DJL makes the engine's folder 0700; the kernel's user must read it
         for cache in set(djl_caches()):
             for folder, _, _ in os.walk(cache):
                 mode = os.stat(folder).st_mode
@@ -604,6 +737,9 @@ class CheckResult:
     seconds: float
     hidden_failed: bool = False
 
+    def __post_init__(self):
+        self.message = printable(self.message)
+
 
 @dataclass
 class SubmissionResult:
@@ -618,6 +754,10 @@ class SubmissionResult:
     error: str | None = None
     executed: str | None = None
 
+    def __post_init__(self):
+        self.notes = [printable(n) for n in self.notes]
+        self.error = printable(self.error) if self.error is not None else None
+
     @property
     def percent(self) -> float:
         return 100.0 * self.score / self.max_score if self.max_score else 0.0
@@ -631,8 +771,7 @@ def grade_one(source: Source, path: Path, sub_id: str, out_dir: Path, timeout: i
     t0 = time.perf_counter()
     not_run = lambda msg: [CheckResult(c.id, c.task, 0, c.points, "not-run", msg, 0) for c in source.checks]
     try:
-        submission = nbformat.read(path, as_version=4)
-        nbformat.validate(submission)
+        submission = read_submission(path)
     except Exception as e:
         msg = f"блокнот не читается: {type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''}"
         return SubmissionResult(sub_id, str(path), 0, source.max_score, False, time.perf_counter() - t0,
@@ -641,42 +780,45 @@ def grade_one(source: Source, path: Path, sub_id: str, out_dir: Path, timeout: i
         refused = refused_cells(source, [submission], kernel_name)[0]
     steps, notes = assemble(source, submission, refused)
     outcomes: dict[int, Outcome] = {}
-    scratch = Path(tempfile.mkdtemp(prefix="grade-"))
+    runner = [sys.executable, str(Path(__file__).resolve()), "_run"]
+    job = {"steps": [asdict(s) for s in steps], "timeout": timeout, "kernel": kernel_name, "threads": threads}
+    limit = (len(steps) + 2) * timeout + (MAX_RESTARTS + 1) * STARTUP_TIMEOUT
+    # In the sandbox everything the runner and the kernel write is in the sandbox's own tmpfs; the
+    # grader reads nothing the submission could have replaced, only what the runner prints.
+    scratch = SCRATCH if sandbox else Path(tempfile.mkdtemp(prefix="grade-"))
     try:
-        for d in ("work", "runtime", "home"):
-            (scratch / d).mkdir()
-        scratch.chmod(0o755)
-        job = {"steps": [asdict(s) for s in steps], "timeout": timeout, "kernel": kernel_name,
-               "workdir": str(scratch / "work"), "log": str(scratch / "kernel.log"),
-               "unprivileged": bool(sandbox and sandbox.unprivileged), "threads": threads}
-        runner = [sys.executable, str(Path(__file__).resolve()), "_run"]
-        command = sandbox.command(scratch, runner) if sandbox else runner
-        limit = (len(steps) + 2) * timeout + (MAX_RESTARTS + 1) * STARTUP_TIMEOUT
-        env = None if sandbox else dict(os.environ, DL_CHECKPOINTS=str(scratch / "work" / "checkpoints"))
+        if sandbox:
+            job.update(bounded=True, uid=kernel_uid() if sandbox.as_root else None)
+            command, env = sandbox.command(runner), None
+        else:  # trusted work: a folder of the grader's
+            for d in ("work", "log"):
+                (scratch / d).mkdir()
+            command, env = runner, dict(os.environ, DL_CHECKPOINTS=str(scratch / "work" / "checkpoints"))
+        job.update(workdir=str(scratch / "work"), log=str(scratch / "log" / "kernel.log"))
         try:
             done = subprocess.run(command, input=json.dumps(job), capture_output=True, text=True, timeout=limit,
                                   env=env, encoding="utf-8", errors="replace")
-            lines, trouble = done.stdout.splitlines(), (done.returncode and done.stderr.strip()[-300:])
+            lines, trouble = done.stdout.split("\n"), (done.returncode and done.stderr.strip()[-300:])
         except subprocess.TimeoutExpired as e:
-            lines, trouble = (e.stdout or b"").decode(errors="replace").splitlines(), f"дольше {limit} с"
-        for line in lines:
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                notes.append(f"непонятная строка от исполнителя: {line[:100]}")
-                continue
-            if "note" in record:
-                notes.append(record["note"])
-            else:
-                n = record.pop("i")
-                outcomes[n] = Outcome(**record)
-        if trouble:
-            notes.append(f"оценка прервана: {trouble}")
-        if (scratch / "kernel.log").exists():
-            with open(scratch / "kernel.log", "rb") as log:
-                (out_dir / f"{sub_id}.kernel.log").write_bytes(log.read(LOG_BYTES))
+            lines, trouble = (e.stdout or b"").decode(errors="replace").split("\n"), f"дольше {limit} с"
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        if not sandbox:
+            shutil.rmtree(scratch, ignore_errors=True)
+    for line in filter(None, lines):
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            notes.append(f"непонятная строка от исполнителя: {line[:100]}")
+            continue
+        if "note" in record:
+            notes.append(record["note"])
+        elif "log" in record:
+            (out_dir / f"{sub_id}.kernel.log").write_text(record["log"], encoding="utf-8")
+        else:
+            n = record.pop("i")
+            outcomes[n] = Outcome(**record)
+    if trouble:
+        notes.append(f"оценка прервана: {trouble}")
     broken = {task: f"Ячейка решения «{task}» не принята: {why} " for task, why in refused.items()}
     for n, step in enumerate(steps):
         o = outcomes.get(n)
@@ -707,6 +849,17 @@ def grade_one(source: Source, path: Path, sub_id: str, out_dir: Path, timeout: i
     return result
 
 
+# Characters XML 1.0 cannot carry, whatever the escaping (C0 controls but tab and line ends, lone
+# surrogates, U+FFFE/U+FFFF): a student's message must never make a report unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def printable(text: str, limit: int = MESSAGE_CHARS) -> str:
+    """`text` as every report can carry it: no character XML forbids, at most `limit` characters."""
+    text = _NOT_XML.sub("\ufffd", text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _status(o: Outcome) -> str:
     return {"timeout": "timeout", "died": "kernel-died"}.get(o.status, "failed")
 
@@ -729,23 +882,36 @@ def _write_executed(path: Path, source: Source, steps: list[Step], outcomes: dic
 # --- many submissions, reports -------------------------------------------------------------------
 
 def find_submissions(paths) -> list[Path]:
+    """The .ipynb files under each path; symbolic links to folders are not followed (a linked
+    notebook is found, and refused when read)."""
     found = []
     for p in map(Path, paths):
-        if p.is_dir():
-            found.extend(sorted(q for q in p.rglob("*.ipynb") if ".ipynb_checkpoints" not in q.parts))
+        if p.is_dir() and not p.is_symlink():
+            for folder, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if d != ".ipynb_checkpoints")
+                found.extend(Path(folder) / f for f in sorted(files) if f.endswith(".ipynb"))
         else:
             found.append(p)
     return found
 
 
 def submission_ids(paths: list[Path]) -> list[str]:
-    """Readable unique ids: the shortest path suffixes that tell the submissions apart."""
-    parts = [p.with_suffix("").parts for p in paths]
+    """Readable unique ids, safe as file names: the shortest path suffixes that tell the submissions
+    apart, then numbered where two still agree (names that differ only in punctuation)."""
+    parts = [[re.sub(r"[^\w.-]+", "_", x).strip(".") or "_" for x in p.with_suffix("").parts] for p in paths]
     for depth in range(1, max((len(x) for x in parts), default=1) + 1):
         ids = ["__".join(x[-depth:]) for x in parts]
         if len(set(ids)) == len(ids):
-            break
-    return [re.sub(r"[^\w.-]+", "_", i) for i in ids]
+            return ids
+    ids = [x[-1] for x in parts]  # equal at every depth: the file names, numbered
+    taken, unique = set(ids), []
+    for i in ids:
+        n, candidate = 1, i
+        while candidate in unique or (n > 1 and candidate in taken):
+            n += 1
+            candidate = f"{i}-{n}"
+        unique.append(candidate)
+    return unique
 
 
 def grade_all(source: Source, paths: list[Path], out_dir: Path, timeout: int = CELL_TIMEOUT,
@@ -779,7 +945,7 @@ def grading_sandbox(kernel_name: str = KERNEL) -> Sandbox:
 
 def _readable(path: Path):
     try:
-        return nbformat.read(path, as_version=4)
+        return read_submission(path)
     except Exception:
         return None
 

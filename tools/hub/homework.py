@@ -8,8 +8,9 @@ sources with their solutions and hidden tests, and every student's submission).
 
 `release` puts the student version that `make release` writes (nbgrader's generate_assignment gives
 the same notebook: tools/tests/test_nbgrader.py) into nbgrader's release folder and releases it.
-`grade` grades the collected submissions with tools/grade.py: each runs in its own sandbox, as the
-user nobody, without network; the course's hidden tests never reach a student's kernel as files.
+`grade` grades the collected submissions with tools/grade.py: each runs in its own sandbox, as an
+unprivileged user of its own, without network, within fixed limits; the course's hidden tests never
+reach a student's kernel as files.
 Each student's feedback (score, every check's message, the run with hidden checks reduced to a
 verdict) is released with nbgrader's release_feedback; students get it with «Fetch Feedback».
 """

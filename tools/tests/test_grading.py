@@ -11,6 +11,7 @@ at a time, each in its own kernel.
 """
 import json
 import os
+import re
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -206,7 +207,7 @@ def test_reports_hide_the_hidden_tests(graded):
     hidden = [line.strip() for s in sources for c in s.checks for line in c.hidden.splitlines()
               if len(line.strip()) > 25 and not line.strip().startswith("//") and line.strip() not in seen]
     assert len(hidden) > 20
-    texts = [f.read_text(encoding="utf-8") for f in OUT.rglob("*") if f.suffix in (".json", ".md", ".xml", ".ipynb")]
+    texts = [f.read_text(encoding="utf-8") for f in OUT.rglob("*") if f.suffix in (".json", ".md", ".xml", ".ipynb", ".log")]
     assert texts
     for line in hidden:
         assert not any(line in t for t in texts), f"hidden test line in a report: {line}"
@@ -249,3 +250,7 @@ def test_split_hidden():
 def test_submission_ids_are_unique_and_readable():
     paths = [Path("x/alice/lstm.ipynb"), Path("x/bob/lstm.ipynb"), Path("y/carol.ipynb")]
     assert grade.submission_ids(paths) == ["alice__lstm", "bob__lstm", "y__carol"]
+    # names that differ only in what a file name may not carry: never one id for two submissions
+    twins = [Path("in/a b.ipynb"), Path("in/a_b.ipynb"), Path("in/a?b.ipynb"), Path("in/a_b-2.ipynb")]
+    ids = grade.submission_ids(twins)
+    assert len(set(ids)) == 4 and all(re.fullmatch(r"[\w.-]+", i) for i in ids), ids

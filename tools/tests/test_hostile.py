@@ -2,7 +2,9 @@
 
 Each attack is a folder of solution cells (`<task>.java`; tasks without a file keep the reference
 solution) and an `attack.json`: the assignment, the `honest` score (what the same cells would earn
-without the trick) and, optionally, a `secret` line of the hidden tests.
+without the trick) and, optionally, a `secret` line of the hidden tests; for an attack on a resource,
+what the executed copy `shows` when the limit held (and `never_shows`: what it prints when the limit
+did not), and the `largest_file` the grader may write for it.
 A `next` submission (a plain wrong answer from assignments/fixtures/, scoring `next_honest`) is
 graded after the attack on the same machine. Every attack must score no more than its honest value, leave
 its reports as the grader wrote them (checked again after the attack had time to act), never show
@@ -96,10 +98,26 @@ def test_attack_never_shows_hidden_tests(name, attacked):
     spec = attack(name)
     secrets = ["BEGIN HIDDEN", "END HIDDEN"] + ([spec["secret"]] if "secret" in spec else [])
     out = OUT / f"hostile-{name}"
-    for path in [out / "report.json", out / "report.md", out / "report.xml"] + [Path(r.executed) for r in attacked[name] if r.executed]:
-        text = path.read_text(encoding="utf-8")
+    for path in out.iterdir():  # reports, executed copies, kernels' logs
+        text = path.read_text(encoding="utf-8", errors="replace")
         for secret in secrets:
             assert secret not in text, f"{name}: {secret!r} in {path.name}"
+
+
+BOUNDED = [n for n in ATTACKS if {"shows", "largest_file"} & attack(n).keys()]
+
+
+@pytest.mark.parametrize("name", BOUNDED)
+def test_attack_on_a_resource_meets_its_limit(name, attacked):
+    spec = attack(name)
+    executed = nbformat.read(attacked[name][0].executed, as_version=4)
+    printed = "".join(o.get("text", "") + o.get("evalue", "") for c in executed.cells for o in c.get("outputs", []))
+    if "shows" in spec:
+        assert spec["shows"] in printed, f"{name}: {spec['shows']!r} not in what the cells printed"
+    if "never_shows" in spec:
+        assert spec["never_shows"] not in printed, f"{name}: the limit did not hold"
+    for path in (OUT / f"hostile-{name}").iterdir():
+        assert path.stat().st_size <= spec.get("largest_file", grade.LOG_BYTES), f"{path.name}: {path.stat().st_size} bytes"
 
 
 @pytest.mark.parametrize("name", [n for n in ATTACKS if "next" in attack(n)])
@@ -119,3 +137,72 @@ def test_grading_refuses_untrusted_work_without_a_sandbox(tmp_path):
     assert done.returncode == 2, done.stdout + done.stderr
     assert "bubblewrap" in done.stderr and "--no-sandbox" in done.stderr, done.stderr
     assert not (tmp_path / "report.json").exists()
+
+
+# --- one batch, every kind of broken submission --------------------------------------------------
+
+LSTM = ROOT / "assignments" / "source" / "lstm" / "lstm.ipynb"
+THROWS = ('NDArray unroll(NDArray xs, NDArray h0, NDArray c0, Step step) {\n'
+          '    // a line separator \u2028 in a comment\n'
+          '    throw new IllegalStateException("line\\u2028separator, controls \\u0001\\u001b[31m and \\uffff");\n}')
+
+
+def broken_batch(folder: Path) -> dict[str, float | None]:
+    """A folder of submissions, each broken in its own way, beside honest ones; file name -> the
+    score it must get (None: reported as unreadable)."""
+    source = grade.load_source(LSTM)
+    reference = source.nb
+    unroll = next(c.source for c in reference.cells if grade.nbgrader_meta(c).get("grade_id") == "lstm_unroll")
+    expected = {}
+
+    def write(name, nb, score):
+        nbformat.write(nb, folder / name)
+        expected[name] = score
+
+    write("honest.ipynb", reference, 8)
+    write("a b.ipynb", grade.release(reference), 0)       # the same id as the next one, once punctuation is gone
+    write("a_b.ipynb", reference, 8)
+    write("line-separator.ipynb", submission(source, {"lstm_unroll": THROWS}), 6)
+    write("deep.ipynb", submission(source, {"lstm_unroll": unroll.replace(
+        "NDArray h = h0", "int depth = " + "(" * 19_000 + "1" + ")" * 19_000 + ";\n    NDArray h = h0")}), 6)
+    write("blank-lines.ipynb", submission(source, {"lstm_unroll": unroll + "\n" * 400_000}), 6)
+    text = json.loads(nbformat.writes(reference))
+    text["cells"][1]["metadata"] = "a string"
+    (folder / "metadata-string.ipynb").write_text(json.dumps(text))
+    expected["metadata-string.ipynb"] = None
+    text = json.loads(nbformat.writes(reference))
+    text["cells"].append({"cell_type": "markdown", "metadata": {}, "source": "x" * (grade.SUBMISSION_BYTES + 1)})
+    (folder / "huge.ipynb").write_text(json.dumps(text))
+    expected["huge.ipynb"] = None
+    (folder / "link.ipynb").symlink_to(LSTM)   # the instructor's source: full marks if followed
+    expected["link.ipynb"] = None
+    (folder / "not-json.ipynb").write_text('{"cells": [')
+    expected["not-json.ipynb"] = None
+    return expected
+
+
+def test_one_broken_submission_never_stops_the_batch(tmp_path):
+    """Every kind of broken notebook gets its own row; the others are graded; the reports stay valid."""
+    import xml.etree.ElementTree as ET
+    folder, out = tmp_path / "submitted", OUT / "broken-batch"
+    folder.mkdir()
+    expected = broken_batch(folder)
+    paths = grade.find_submissions([folder])
+    source = grade.load_source(LSTM)
+    results = grade.grade_all(source, paths, out, timeout=60, jobs=JOBS)
+    grade.write_reports(source, results, out, 60.0)
+    by_name = {Path(r.path).name: r for r in results}
+    assert sorted(by_name) == sorted(expected) and len({r.id for r in results}) == len(results)
+    for name, score in expected.items():
+        r = by_name[name]
+        if score is None:
+            assert r.score == 0 and r.error and "блокнот не читается" in r.error, (name, r.error)
+        else:
+            assert r.score == score and not r.error, f"{name}: {r.score:g}\n{_summary(r)}"
+    assert "символическая ссылка" in by_name["link.ipynb"].error
+    assert any("не удалось разобрать" in c.message for c in by_name["deep.ipynb"].checks), _summary(by_name["deep.ipynb"])
+    assert any("длиннее" in c.message for c in by_name["blank-lines.ipynb"].checks)
+    ET.parse(out / "report.xml")  # valid XML whatever the students printed
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert len(report["submissions"]) == len(expected)
+    assert "separator" in json.dumps(report, ensure_ascii=False)  # the student's message, made printable

@@ -145,6 +145,11 @@ public final class SolutionCells implements AutoCloseable {
         }
     }
 
+    /** The verdict on a cell that the parser cannot take apart (nested too deep, for example). */
+    static final String UNREADABLE =
+            "Ячейку решения не удалось разобрать: упростите её (меньше вложенных скобок и"
+                    + " выражений)";
+
     /** One question: may {@code cell} stand in the place of the task's {@code reference} cell? */
     record Request(String task, String reference, String cell) {}
 
@@ -372,7 +377,16 @@ public final class SolutionCells implements AutoCloseable {
     public List<Verdict> judge(List<Request> requests) {
         List<Verdict> verdicts = new ArrayList<>();
         for (Request r : requests) {
-            verdicts.add(new Verdict(r.task(), problem(r.cell(), declaredMethods(r.reference()))));
+            String problem;
+            try {
+                problem = problem(r.cell(), declaredMethods(r.reference()));
+            } catch (StackOverflowError | InternalError | RuntimeException e) {
+                // The parsers recurse on nesting (JShell wraps the overflow in an InternalError):
+                // a cell nested too deep to parse is refused, and the batch's other cells are
+                // still judged.
+                problem = UNREADABLE + " (" + e.getClass().getSimpleName() + ").";
+            }
+            verdicts.add(new Verdict(r.task(), problem));
         }
         return verdicts;
     }

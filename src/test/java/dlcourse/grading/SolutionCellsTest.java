@@ -140,4 +140,23 @@ class SolutionCellsTest {
         assertEquals("b", verdicts.get(1).task());
         assertNotNull(verdicts.get(1).problem());
     }
+
+    @Test
+    void aCellTooDeepToParseIsRefusedAndTheOthersAreStillJudged() {
+        String deep =
+                "long denseParameters(int in, int out) {\n    return "
+                        + "(".repeat(50_000)
+                        + "1"
+                        + ")".repeat(50_000)
+                        + ";\n}";
+        List<SolutionCells.Verdict> verdicts =
+                CELLS.judge(
+                        List.of(
+                                new SolutionCells.Request("deep", REFERENCE, deep),
+                                new SolutionCells.Request("next", REFERENCE, REFERENCE)));
+        assertTrue(
+                verdicts.get(0).problem().startsWith(SolutionCells.UNREADABLE),
+                verdicts.get(0).problem());
+        assertNull(verdicts.get(1).problem());
+    }
 }
