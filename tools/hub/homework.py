@@ -3,9 +3,12 @@ machine; the instructor's nbgrader course folder is <prefix>/state/course (root 
 sources with their solutions and hidden tests, and every student's submission).
 
     python3 tools/hub/homework.py release rnn   # students see «rnn» under Assignments and fetch it
-    python3 tools/hub/homework.py collect rnn   # the latest submission of each student
+    python3 tools/hub/homework.py collect rnn   # the latest submission each student made themselves
     python3 tools/hub/homework.py grade rnn     # the course's grader, sandboxed; feedback to each student
 
+`collect` takes, for each student, the latest entry of the exchange's inbound folder that this
+student's own account made: an entry named after another student, or one whose name nbgrader cannot
+read, is skipped with a warning (nbgrader's own collect takes the former and stops on the latter).
 `release` puts the student version that `make release` writes (nbgrader's generate_assignment gives
 the same notebook: tools/tests/test_nbgrader.py) into nbgrader's release folder and releases it.
 `grade` grades the collected submissions with tools/grade.py: each runs in its own sandbox, as an
@@ -20,13 +23,17 @@ import argparse
 import html
 import json
 import os
+import pwd
 import shutil
+import stat
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
+from nbgrader.utils import parse_utc  # the exchange's timestamps, read as nbgrader reads them
 
 PREFIX = Path(os.environ.get("DL_HUB_PREFIX", "/opt/dlcourse"))
 
@@ -38,7 +45,8 @@ class Course:
         self.prefix = prefix
         self.dir = prefix / "state" / "course"
         self.dir.mkdir(parents=True, exist_ok=True)
-        course_id = _config_value(prefix / "config/singleuser/nbgrader_config.py", "CourseDirectory.course_id")
+        self.course_id = course_id = _config_value(prefix / "config/singleuser/nbgrader_config.py",
+                                                   "CourseDirectory.course_id")
         (self.dir / "nbgrader_config.py").write_text(
             "c = get_config()  # noqa: F821  (written by tools/hub/homework.py)\n"
             f"c.CourseDirectory.root = {str(self.dir)!r}\n"
@@ -49,6 +57,10 @@ class Course:
         bin_dir = str(self.prefix / "venv/bin")  # nbgrader's gradebook runs `alembic` from PATH
         subprocess.run([f"{bin_dir}/nbgrader", *args], cwd=self.dir, check=True,
                        env=dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}"))
+
+    @property
+    def inbound(self) -> Path:
+        return self.prefix / "exchange" / self.course_id / "inbound"
 
     def source(self, assignment: str) -> Path:
         path = self.prefix / "state" / "assignments" / assignment / f"{assignment}.ipynb"
@@ -78,10 +90,49 @@ def release(course: Course, assignment: str) -> None:
 
 
 def collect(course: Course, assignment: str) -> list[Path]:
-    course.nbgrader("collect", assignment, "--update")
+    """Copies each student's latest own submission into submitted/<student>/<assignment>, as nbgrader's
+    `collect --update` does, but trusting an entry of the exchange only as far as the file system
+    vouches for it: its owner must be the account it is named after."""
+    latest: dict[str, tuple[datetime, Path]] = {}
+    for entry in sorted(course.inbound.glob(f"*+{assignment}+*")):
+        student, why = submitter(entry, assignment)
+        if why:
+            print(f"skipped {entry.name}: {why}", file=sys.stderr)
+            continue
+        stamp = parse_utc(entry.name.rsplit("+", 3)[2])
+        if student not in latest or stamp > latest[student][0]:
+            latest[student] = (stamp, entry)
+    for student, (_, entry) in sorted(latest.items()):
+        dest = course.dir / "submitted" / student / assignment
+        shutil.rmtree(dest, ignore_errors=True)
+        # links are copied as links: the grader reads no submission through one
+        shutil.copytree(entry, dest, symlinks=True, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     found = sorted((course.dir / "submitted").glob(f"*/{assignment}/{assignment}.ipynb"))
     print(f"{len(found)} submission(s) of {assignment} in {course.dir / 'submitted'}")
     return found
+
+
+def submitter(entry: Path, assignment: str) -> tuple[str, str | None]:
+    """(the student an inbound entry `<student>+<assignment>+<timestamp>+<random>` belongs to, None),
+    or (name, why it is not that student's submission)."""
+    parts = entry.name.rsplit("+", 3)
+    if len(parts) != 4 or parts[1] != assignment:
+        return entry.name, "not <student>+<assignment>+<timestamp>+<random>"
+    student = parts[0]
+    try:
+        parse_utc(parts[2])
+    except (ValueError, OverflowError, TypeError):
+        return student, f"no timestamp in the name ({parts[2]!r})"
+    info = entry.lstat()
+    if not stat.S_ISDIR(info.st_mode):
+        return student, "not a folder"
+    try:
+        account = pwd.getpwnam(student).pw_uid
+    except KeyError:
+        return student, "no such account"
+    if info.st_uid != account:
+        return student, f"claims to be {student}'s but was made by uid {info.st_uid}"
+    return student, None
 
 
 def grade(course: Course, assignment: str, jobs: int) -> dict:

@@ -8,7 +8,9 @@ every student at once, the way JupyterLab does it:
   3. saves the notebook with its outputs, fetches the assignment, solves it (even-numbered students)
      or not (odd), submits it through nbgrader's exchange
 Then what a student must not get: in with a wrong password, a listing of another student's home, of
-the submissions or of the hub's state; the hub and the servers must listen on 127.0.0.1 alone.
+the submissions or of the hub's state, a submission in another student's name (one student drops a
+later-dated entry in another's name and one nbgrader cannot read into the exchange; the grading
+must take neither); the hub and the servers must listen on 127.0.0.1 alone.
 Then the faults, each followed by a check that every other student is unaffected:
   4. one student's kernel killed (SIGKILL); one student's kernel over the memory limit (the cgroup
      kills it); one student's server killed: their files are intact, the server starts again
@@ -23,6 +25,7 @@ Exit status 0 only if every check held. Needs root (it makes Unix accounts, and 
 from __future__ import annotations
 
 import argparse
+import base64
 import csv
 import hashlib
 import json
@@ -453,6 +456,18 @@ class LoadTest:
             got = self.students[0].value_of(f'java.util.Arrays.toString(new java.io.File("{path}").list())')
             self.fail.check(got is not None and "null" in got, "walls", self.students[0].login,
                             f"{what} can be listed: {got}")
+        # A student drops into the exchange an entry in another's name, dated later, and one whose name
+        # nbgrader cannot read: collection must take neither (the scores of «grading» tell).
+        victim, forger, a = self.students[0], self.students[1], self.args.assignment
+        inbound = self.prefix / "exchange" / COURSE_ID / "inbound"
+        stub = base64.b64encode(json.dumps(forger.read(f"{a}/{a}.ipynb")["content"]).encode()).decode()
+        forged = inbound / f"{victim.login}+{a}+2099-01-01 00:00:00.000000 UTC+forged"
+        got = forger.value_of(
+            f'var forged = java.nio.file.Files.createDirectories(java.nio.file.Path.of("{forged}"));\n'
+            f'java.nio.file.Files.write(forged.resolve("{a}.ipynb"), java.util.Base64.getDecoder().decode("{stub}"));\n'
+            f'java.nio.file.Files.createDirectories(java.nio.file.Path.of("{inbound}/{forger.login}+{a}+x"));\n'
+            '"forged"')
+        self.fail.check(got is not None and "forged" in got, "walls", forger.login, f"could not drop the entries: {got}")
         listening = subprocess.run(["ss", "-ltnpH"], capture_output=True, text=True).stdout.splitlines()
         ports = {self.port + i for i in range(3)}
         ours = [line.split()[3] for line in listening if int(line.split()[3].rsplit(":", 1)[1]) in ports]
@@ -623,7 +638,7 @@ class LoadTest:
             if not self.fail.items:
                 self.phase("release (homework.py)", self.homework, "release", self.args.assignment)
                 self.phase(f"{self.n} students: log in, notebook, submit", self.the_class)
-                self.phase("walls: password, other homes, submissions, network", self.walls)
+                self.phase("walls: password, other homes, submissions, forged entries, network", self.walls)
                 self.phase("fault: a kernel killed", self.kill_kernel)
                 self.phase("fault: a kernel over the memory limit", self.exceed_memory)
                 self.phase("fault: a server killed", self.kill_server)
