@@ -51,6 +51,8 @@ def kernel_spec(java: str, root: Path, gpu: bool, environ: dict, heap: str = "4g
         "JJAVA_JVM_OPTS": jvm_options(root, offline=not gpu or "PYTORCH_LIBRARY_PATH" in environ, heap=heap),
         # A long training cell must not be cut off by the kernel itself.
         "JJAVA_TIMEOUT": "-1",
+        # Every thread that runs cells starts with gradient recording off (dlcourse.core.CellThreads).
+        "JJAVA_STARTUP_SCRIPT": "dlcourse.core.CellThreads.install();",
     }
     if gpu:
         env.update({k: environ[k] for k in LIBTORCH_VARIABLES if k in environ})

@@ -43,3 +43,43 @@ def test_only_the_training_thread_computes_with_every_core():
     cell, training, wanted = map(int, re.search(r"THREADS cell (\d+) training (\d+) wanted (\d+)", text).groups())
     assert wanted >= 2, text
     assert (cell, training) == (1, wanted), text
+
+
+SHORT_KEEP_ALIVE = """
+var field = jdk.jshell.JShell.class.getDeclaredField("executionControl");
+field.setAccessible(true);
+var control = field.get(kernel().getJShell());
+var pool = control.getClass().getDeclaredField("executor");
+pool.setAccessible(true);
+((java.util.concurrent.ThreadPoolExecutor) pool.get(control)).setKeepAliveTime(1, java.util.concurrent.TimeUnit.SECONDS);
+System.out.println("THREAD " + Thread.currentThread().getName());
+"""
+EDIT_A_PARAMETER = """
+var weights = ai.djl.ndarray.NDManager.newBaseManager().ones(new ai.djl.ndarray.types.Shape(3));
+weights.setRequiresGradient(true);
+weights.muli(2);  // what a check does to a block's parameters; fails where gradients are recorded
+System.out.println("THREAD " + Thread.currentThread().getName() + " " + weights.sum().getFloat());
+"""
+
+
+def test_a_new_cell_thread_records_no_gradients():
+    """JJava gives a cell a new thread after its pool's keep-alive (60 s; here 1 s) or when a cell
+    arrives before the last thread is back in the pool. PyTorch starts each thread recording
+    gradients, and an in-place edit of a parameter then failed (CellThreads)."""
+    import time
+    km, client = start_new_kernel(kernel_name=course_kernel.NAME, startup_timeout=120)
+    out, replies = [], []
+    hook = lambda m: out.append(m["content"].get("text", "")) if m["msg_type"] == "stream" else None
+    try:
+        replies.append(client.execute_interactive(EDIT_A_PARAMETER, timeout=120, output_hook=hook))  # loads the engine
+        replies.append(client.execute_interactive(SHORT_KEEP_ALIVE, timeout=60, output_hook=hook))
+        time.sleep(3)
+        replies.append(client.execute_interactive(EDIT_A_PARAMETER, timeout=60, output_hook=hook))
+    finally:
+        client.stop_channels()
+        km.shutdown_kernel(now=True)
+    text = "".join(out)
+    assert [r["content"]["status"] for r in replies] == ["ok"] * 3, text
+    threads = re.findall(r"THREAD (\S+)", text)
+    assert len(threads) == 3 and threads[2] != threads[0], f"the last cell ran on the same thread: {text}"
+    assert text.rstrip().endswith("6.0"), text
