@@ -157,8 +157,8 @@ public final class Checks {
             NDArray actual, NDArray expected, double atol, double rtol, String what) {
         notNull(actual, what);
         shape(actual.getShape(), expected.getShape(), what);
-        float[] a = actual.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
-        float[] e = expected.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        float[] a = values(actual, what);
+        float[] e = values(expected, what);
         int worst = -1;
         double worstExcess = 0;
         for (int i = 0; i < a.length; i++) {
@@ -207,7 +207,7 @@ public final class Checks {
     /** Every element is a finite number (no NaN, no ±∞). */
     public static void finite(NDArray actual, String what) {
         notNull(actual, what);
-        float[] a = actual.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        float[] a = values(actual, what);
         for (int i = 0; i < a.length; i++) {
             if (!Float.isFinite(a[i])) {
                 throw new CheckFailure(
@@ -288,6 +288,22 @@ public final class Checks {
                             "«%s» не принимает вход формы %s: %s",
                             what, new Shape(1).addAll(inputShape), e.getMessage()));
         }
+    }
+
+    /**
+     * The elements of {@code array}, as many as its shape says: an object that claims a shape and
+     * yields fewer numbers (an {@code NDArray} of the student's own making) would pass every
+     * comparison element by element.
+     */
+    private static float[] values(NDArray array, String what) {
+        float[] v = array.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        if (v.length != array.getShape().size()) {
+            throw new CheckFailure(
+                    String.format(
+                            "«%s»: массив формы %s отдал %d чисел вместо %d.",
+                            what, array.getShape(), v.length, array.getShape().size()));
+        }
+        return v;
     }
 
     private static void notNull(Object actual, String what) {

@@ -166,4 +166,33 @@ class ChecksTest {
         }
         assertEquals("", buf.toString());
     }
+
+    @Test
+    void anArrayThatYieldsFewerNumbersThanItsShapeSaysFails() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // what a solution can return: an NDArray of its own whose shape is right and whose
+            // data is empty, so that an element-by-element comparison finds nothing to differ
+            NDArray empty =
+                    (NDArray)
+                            java.lang.reflect.Proxy.newProxyInstance(
+                                    NDArray.class.getClassLoader(),
+                                    new Class<?>[] {NDArray.class},
+                                    (self, method, args) ->
+                                            switch (method.getName()) {
+                                                case "getShape" -> new Shape(2, 2);
+                                                case "toType" -> self;
+                                                case "toFloatArray" -> new float[0];
+                                                case "toString" -> "liar";
+                                                default ->
+                                                        throw new UnsupportedOperationException(
+                                                                method.getName());
+                                            });
+            NDArray expected = m.ones(new Shape(2, 2));
+            CheckFailure close =
+                    assertThrows(
+                            CheckFailure.class, () -> Checks.close(empty, expected, 1e-6, "y"));
+            assertTrue(close.getMessage().contains("отдал 0 чисел вместо 4"), close.getMessage());
+            assertThrows(CheckFailure.class, () -> Checks.finite(empty, "y"));
+        }
+    }
 }
