@@ -2,11 +2,13 @@
 parallel worker processes (one kernel each), each in its sandbox and, side by side in the same run,
 without it (what the sandbox costs, as a ratio).
 
-    .venv/bin/python tools/bench_grading.py [--assignment lstm] [-n 30] [--jobs 1 2] [--modes sandbox plain]
+    .venv/bin/python tools/bench_grading.py [--assignment lstm] [-n 30] [--jobs 1 2] [--modes sandbox plain] [--neighbours 0]
 
 The class is half reference solutions and half untouched releases (alternating), so that a
 parallel run that mixed kernels or files up would show as a wrong score: every submission must
 get exactly the score its kind deserves (full marks / zero), or the command exits with status 1.
+With --neighbours K, K processes spin on the CPU for the whole run: a machine shared with other
+work, where an honest submission must still get every point.
 Prints a Markdown table (seconds in all, per submission, submissions per minute) for docs/grading.md.
 """
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import subprocess
 import sys
 import tempfile
 import time
@@ -35,7 +38,17 @@ def main(argv=None) -> int:
     p.add_argument("--modes", nargs="+", choices=["sandbox", "plain"], default=["sandbox", "plain"],
                    help="with and/or without the sandbox (default both)")
     p.add_argument("--timeout", type=int, default=grade.CELL_TIMEOUT)
+    p.add_argument("--neighbours", type=int, default=0, help="processes that spin on the CPU meanwhile (default 0)")
     a = p.parse_args(argv)
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(a.neighbours)]
+    try:
+        return bench(a)
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+
+
+def bench(a) -> int:
     source = grade.load_source(ROOT / "assignments" / "source" / a.assignment / f"{a.assignment}.ipynb")
     rows, ok = [], True
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
@@ -61,7 +74,7 @@ def main(argv=None) -> int:
                 print(f"{mode}, jobs={jobs}: {a.n} submissions in {seconds:.1f} s"
                       + (f"; WRONG SCORES: {wrong}" if wrong else "; every score as expected"), flush=True)
     print(f"\nMachine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, "
-          f"load average {load:.1f} at the start; assignment {a.assignment} ({len(source.checks)} checks), "
+          f"load average {load:.1f} at the start, {a.neighbours} spinning neighbour(s); assignment {a.assignment} ({len(source.checks)} checks), "
           f"{a.n} submissions (half reference, half release)\n")
     plain = {jobs: seconds for mode, jobs, seconds, _ in rows if mode == "plain"}
     print("| mode | workers | total, s | per submission, s | submissions/min | vs. plain | scores |")

@@ -577,7 +577,7 @@ def _make_undumpable():
 
 # --- the sandbox -----------------------------------------------------------------------------------
 
-KERNEL_UIDS = range(3_000_000, 3_000_000 + (1 << 16))  # no account's: one per grading process, by its pid
+KERNEL_UID_BASE = 3_000_000  # + the grading process's pid (< 2^22): a uid no account and no other grading process has
 NOBODY = 65534
 # Per submission (docs/grading.md, "Пределы"); the time limits are CELL_TIMEOUT, STARTUP_TIMEOUT and ANALYSER_SECONDS.
 SCRATCH = Path("/grading")  # in the sandbox: the runner's and the kernel's folders, a tmpfs gone with the sandbox
@@ -644,6 +644,9 @@ class Sandbox:
                 "--perms", "1777", "--dir", str(SCRATCH / "work"), "--dir", str(SCRATCH / "runtime"),
                 "--dir", str(SCRATCH / "home"), "--size", str(4 * LOG_BYTES), "--tmpfs", str(SCRATCH / "log"),
                 "--chdir", str(SCRATCH / "work")]
+        # bwrap's own root and /dev are tmpfs of no fixed size, writable by the kernel where it is the
+        # grader's user (no root): read-only, so that the bounded folders above are all it can fill.
+        cmd += ["--remount-ro", "/", "--remount-ro", "/dev"]
         env = dict(self.env, HOME=str(SCRATCH / "home"), JUPYTER_RUNTIME_DIR=str(SCRATCH / "runtime"),
                    JUPYTER_CONFIG_DIR=str(SCRATCH / "home" / ".jupyter"), JUPYTER_DATA_DIR=str(SCRATCH / "home" / "data"),
                    DL_CHECKPOINTS=str(SCRATCH / "work" / "checkpoints"))
@@ -654,14 +657,14 @@ class Sandbox:
 
 def kernel_uid() -> int:
     """The user a kernel runs as when grading as root: one that no other submission graded at the
-    same time has (the grading process's pid picks it) and no account has, so that RLIMIT_NPROC,
+    same time has (it is the grading process's pid, offset) and no account has, so that RLIMIT_NPROC,
     which counts a user's threads, is each submission's own. Where those ids are not mapped (a
     container's user namespace) it is `nobody`, whose limit the submissions graded at once share."""
     try:
         identity = Path("/proc/self/uid_map").read_text().split() == ["0", "0", "4294967295"]
     except OSError:
         identity = False
-    return KERNEL_UIDS[os.getpid() % len(KERNEL_UIDS)] if identity else NOBODY
+    return KERNEL_UID_BASE + os.getpid() if identity else NOBODY
 
 
 def sandbox_problem() -> str | None:
