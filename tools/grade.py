@@ -67,7 +67,11 @@ HIDDEN_NOTE = "Скрытая проверка не пройдена (её ко�
 # --- notebooks: markers and cells -----------------------------------------------------------
 
 def nbgrader_meta(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {}) or {}
+    """A cell's nbgrader metadata; {} where a (student's) notebook holds anything else there, so that
+    no shape of metadata can make the grader raise."""
+    meta = cell.get("metadata")
+    meta = meta.get("nbgrader") if isinstance(meta, dict) else None
+    return meta if isinstance(meta, dict) and isinstance(meta.get("grade_id", ""), str) else {}
 
 
 def clear_solutions(source: str, stub: str = STUB) -> str:
@@ -148,7 +152,7 @@ def read_submission(path: Path) -> nbformat.NotebookNode:
     """A submission as a valid notebook; ValueError with the reason (for the student) when it is not
     one. Read once, without following a symbolic link, at most SUBMISSION_BYTES."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # a FIFO must not block the grader
     except OSError as e:
         raise ValueError("символическая ссылка, а не файл" if e.errno == errno.ELOOP else e.strerror) from None
     with os.fdopen(fd, "rb") as f:
@@ -257,13 +261,20 @@ def refused_cells(source: Source, submissions: list, kernel_name: str = None) ->
                                    f"({lines} строк, {len(cell.source)} символов): решения задач короче.")
             else:
                 asked[n].append({"task": gid, "reference": reference[gid], "cell": cell.source})
-    batches = [[n for n in range(len(submissions)) if asked[n]]]
+    batches, working = [[n for n in range(len(submissions)) if asked[n]]], False
     while batches:
         batch = batches.pop()
         requests = [r for n in batch for r in asked[n]]
         try:
             verdicts = _analyse(requests, kernel_name, ANALYSER_SECONDS + len(requests))
         except (subprocess.SubprocessError, ValueError) as e:
+            if not working:  # the analyser itself must work, or every student would get 0
+                own = [{"task": t, "reference": r, "cell": r} for t, r in reference.items()]
+                try:
+                    _analyse(own, kernel_name, ANALYSER_SECONDS)
+                except (subprocess.SubprocessError, ValueError) as broken:
+                    raise RuntimeError(f"the solution-cell analyser fails on the source's own cells: {broken}") from None
+                working = True
             if len(batch) > 1:  # halve until the submission that breaks the analyser stands alone
                 batches += [batch[:len(batch) // 2], batch[len(batch) // 2:]]
                 continue
@@ -309,7 +320,7 @@ class Kernel:
     after one), so a graceful shutdown only adds jupyter_client's wait, ~3 s a kernel, and every
     outcome has been read by then."""
 
-    def __init__(self, kernel_name: str, timeout: int, workdir: Path, log, bounded: bool = False,
+    def __init__(self, kernel_name: str, timeout: int, workdir: Path, log, data_bytes: int | None = None,
                  uid: int | None = None):
         self.timeout = timeout
         self.client = _capped_client_class()(
@@ -317,7 +328,7 @@ class Kernel:
             interrupt_on_timeout=True, startup_timeout=STARTUP_TIMEOUT, shutdown_kernel="immediate",
             error_on_timeout={"ename": "CellTimeoutError", "evalue": f"longer than {timeout} s"},
             resources={"metadata": {"path": str(workdir)}},
-            **({"kernel_manager_class": _bounded_kernel_manager(uid)} if bounded else {}))
+            **({"kernel_manager_class": _bounded_kernel_manager(data_bytes, uid)} if data_bytes else {}))
         env = dict(os.environ)
         env["DL_CHECKPOINTS"] = str(workdir / "checkpoints")
         self.client.km = self.client.create_kernel_manager()
@@ -362,15 +373,15 @@ class Kernel:
             pass
 
 
-def _bounded_kernel_manager(uid: int | None):
-    """A KernelManager whose kernel starts under the per-submission limits (prlimit: memory, file
-    size, no core dumps) and, given a `uid`, as that unprivileged user, with at most
+def _bounded_kernel_manager(data_bytes: int, uid: int | None):
+    """A KernelManager whose kernel starts under the per-submission limits (prlimit: `data_bytes` of
+    writable memory, file size, no core dumps) and, given a `uid`, as that unprivileged user, with at most
     KERNEL_PROCESSES threads (RLIMIT_NPROC counts a user's, so each submission graded at the same time
     has a user of its own). Inside the sandbox the runner stays root: the student's code can neither
     signal nor trace it nor read its files."""
     from jupyter_client.manager import AsyncKernelManager  # nbclient's own kind: its timeouts need the async client
 
-    limits = ["prlimit", f"--data={KERNEL_DATA_BYTES}", f"--fsize={WORK_BYTES}", "--core=0"]
+    limits = ["prlimit", f"--data={data_bytes}", f"--fsize={WORK_BYTES}", "--core=0"]
     drop = []
     if uid is not None:
         limits.append(f"--nproc={KERNEL_PROCESSES}")
@@ -389,8 +400,8 @@ def _bounded_kernel_manager(uid: int | None):
 
 
 def _capped_client_class():
-    """nbclient's NotebookClient keeping at most OUTPUT_BYTES of what a cell shows: a flood of output
-    costs the runner no memory, and the executed copy says where it was cut."""
+    """nbclient's NotebookClient keeping at most OUTPUT_BYTES of what a cell shows: what a flood of
+    output costs the runner is one message at a time, and the executed copy says where it was cut."""
     from nbclient import NotebookClient
 
     class CappedClient(NotebookClient):
@@ -398,11 +409,11 @@ def _capped_client_class():
             if msg["msg_type"] in ("stream", "display_data", "execute_result", "update_display_data", "error"):
                 shown = self.__dict__.setdefault("_shown_bytes", {})
                 used = shown.get(cell_index, 0)
-                size = len(json.dumps(msg["content"], ensure_ascii=False))
+                size = len(json.dumps(msg["content"]))  # ASCII: its length is its size in bytes
                 shown[cell_index] = used + size
                 if used + size > OUTPUT_BYTES:
                     if msg["msg_type"] == "error":  # kept, as the cell's verdict, cut to its first lines
-                        msg["content"]["traceback"] = msg["content"].get("traceback", [])[:20]
+                        msg["content"]["traceback"] = [str(line)[:1000] for line in msg["content"].get("traceback", [])[:20]]
                         msg["content"]["evalue"] = str(msg["content"].get("evalue", ""))[:MESSAGE_CHARS]
                     elif used <= OUTPUT_BYTES:  # the first message over the limit: say so, once
                         msg = {**msg, "msg_type": "stream", "content": {
@@ -481,7 +492,7 @@ def run_steps(job: dict):
                         yield {"note": f"ядро перезапускалось {MAX_RESTARTS} раз: остальные ячейки не выполнялись"}
                         break
                     try:
-                        kernel = Kernel(job["kernel"], timeout, workdir, log, job.get("bounded", False), job.get("uid"))
+                        kernel = Kernel(job["kernel"], timeout, workdir, log, job.get("data_bytes"), job.get("uid"))
                     except Exception as e:  # did not start (e.g. a machine under load): try again
                         yield {"note": f"ядро не запустилось: {type(e).__name__}: {str(e)[:200]}"}
                         restarts += 1
@@ -494,7 +505,8 @@ def run_steps(job: dict):
                     i += 1  # the visible part failed: no need to run the hidden one
                     continue
                 if step["kind"] == "hidden" and visible_log is None:
-                    visible_log = os.fstat(log.fileno()).st_size  # what the kernel wrote from here on stays
+                    # kept now: from here on the kernel may write anywhere in its log, even over the start
+                    visible_log = os.pread(log.fileno(), LOG_BYTES, 0)
                 outcomes[i] = o = kernel.run(step["code"])
                 if step["kind"] == "hidden":
                     o = Outcome(o.status, o.seconds, message=failure_kind(o))
@@ -510,8 +522,8 @@ def run_steps(job: dict):
             if kernel is not None:
                 kernel.close()
         # Read through the runner's own descriptor: no path, so no link the kernel put in its place.
-        kept = min(LOG_BYTES, os.fstat(log.fileno()).st_size if visible_log is None else visible_log)
-        yield {"log": os.pread(log.fileno(), kept, 0).decode("utf-8", errors="replace")}
+        kept = os.pread(log.fileno(), LOG_BYTES, 0) if visible_log is None else visible_log
+        yield {"log": kept.decode("utf-8", errors="replace")}
 
 
 # What a failed hidden check was about, from the first words of the messages of dlcourse.grading.Checks.
@@ -585,7 +597,7 @@ WORK_BYTES = 1 << 30        # all the kernel can write there (its working folder
 TMP_BYTES = 256 << 20       # the sandbox's /tmp
 LOG_BYTES = 1 << 20         # the kernel's own stdout/stderr kept for the instructor (a tmpfs of 4x that takes it)
 OUTPUT_BYTES = 256 << 10    # what one cell shows in the executed copy; the rest is cut
-KERNEL_DATA_BYTES = 6 << 30  # the kernel's writable memory (RLIMIT_DATA: Java's heap of 4 GiB, native arrays, thread stacks)
+NATIVE_BYTES = 2 << 30      # the kernel's writable memory beyond its Java heap (RLIMIT_DATA: native arrays, thread stacks)
 KERNEL_PROCESSES = 512      # processes and threads of a kernel's user (RLIMIT_NPROC; a kernel has ~50)
 
 
@@ -600,6 +612,7 @@ class Sandbox:
     readonly: list[str]
     env: dict[str, str]
     as_root: bool           # the runner is root and the kernel drops to a user of its own; otherwise a user namespace
+    data_bytes: int         # RLIMIT_DATA of the kernel: the kernel spec's Java heap (-Xmx) + NATIVE_BYTES
 
     @classmethod
     def for_kernel(cls, kernel_name: str) -> "Sandbox":
@@ -616,7 +629,9 @@ class Sandbox:
                "ENGINE_CACHE_DIR": engine, "JUPYTER_PATH": str(Path(spec.resource_dir).parents[1]),
                "PYTHONDONTWRITEBYTECODE": "1"}
         env.update({k: os.environ[k] for k in ("DL_PROFILE", "JAVA_HOME") if k in os.environ})
-        return cls(sorted(set(paths)), env, os.geteuid() == 0)
+        heap = re.search(r"-Xmx(\d+)([kKmMgG]?)\b", spec.env.get("JJAVA_JVM_OPTS", ""))
+        heap_bytes = int(heap.group(1)) << {"": 0, "k": 10, "m": 20, "g": 30}[heap.group(2).lower()] if heap else 4 << 30
+        return cls(sorted(set(paths)), env, os.geteuid() == 0, heap_bytes + NATIVE_BYTES)
 
     def command(self, argv: list[str]) -> list[str]:
         cmd = ["bwrap", "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net",
@@ -768,17 +783,31 @@ class SubmissionResult:
 
 def grade_one(source: Source, path: Path, sub_id: str, out_dir: Path, timeout: int, pass_mark: float,
               kernel_name: str = KERNEL, sandbox: Sandbox | None = None,
-              refused: dict[str, str] | None = None, threads: int | None = None) -> SubmissionResult:
-    """Grades one submission: its steps run in a runner process (in `sandbox`, unless None), and
-    the scores, the executed copy and the kernel's log are written here, once the sandbox is gone."""
+              refused: dict[str, str] | None = None, threads: int | None = None,
+              submission: nbformat.NotebookNode | None = None) -> SubmissionResult:
+    """Grades one submission (`submission`: the notebook as already read from `path`): its steps run
+    in a runner process (in `sandbox`, unless None), and the scores, the executed copy and the
+    kernel's log are written here, once the sandbox is gone. Whatever goes wrong, the submission gets
+    a row of its own: an error here never reaches the batch."""
     t0 = time.perf_counter()
     not_run = lambda msg: [CheckResult(c.id, c.task, 0, c.points, "not-run", msg, 0) for c in source.checks]
     try:
-        submission = read_submission(path)
+        submission = submission if submission is not None else read_submission(path)
     except Exception as e:
         msg = f"блокнот не читается: {type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''}"
         return SubmissionResult(sub_id, str(path), 0, source.max_score, False, time.perf_counter() - t0,
                                 not_run(msg), [], error=msg)
+    try:
+        return _grade(source, path, sub_id, out_dir, timeout, pass_mark, kernel_name, sandbox, refused, threads,
+                      submission, t0)
+    except Exception as e:
+        msg = f"оценка не удалась: {type(e).__name__}: {str(e)[:200]}"
+        return SubmissionResult(sub_id, str(path), 0, source.max_score, False, time.perf_counter() - t0,
+                                not_run(msg), [], error=msg)
+
+
+def _grade(source, path, sub_id, out_dir, timeout, pass_mark, kernel_name, sandbox, refused, threads,
+           submission, t0) -> SubmissionResult:
     if refused is None:
         refused = refused_cells(source, [submission], kernel_name)[0]
     steps, notes = assemble(source, submission, refused)
@@ -791,7 +820,7 @@ def grade_one(source: Source, path: Path, sub_id: str, out_dir: Path, timeout: i
     scratch = SCRATCH if sandbox else Path(tempfile.mkdtemp(prefix="grade-"))
     try:
         if sandbox:
-            job.update(bounded=True, uid=kernel_uid() if sandbox.as_root else None)
+            job.update(data_bytes=sandbox.data_bytes, uid=kernel_uid() if sandbox.as_root else None)
             command, env = sandbox.command(runner), None
         else:  # trusted work: a folder of the grader's
             for d in ("work", "log"):
@@ -816,7 +845,8 @@ def grade_one(source: Source, path: Path, sub_id: str, out_dir: Path, timeout: i
         if "note" in record:
             notes.append(record["note"])
         elif "log" in record:
-            (out_dir / f"{sub_id}.kernel.log").write_text(record["log"], encoding="utf-8")
+            log = str(record["log"]).encode("utf-8")[:LOG_BYTES].decode("utf-8", errors="ignore")  # whole characters
+            (out_dir / f"{sub_id}.kernel.log").write_text(log, encoding="utf-8")
         else:
             n = record.pop("i")
             outcomes[n] = Outcome(**record)
@@ -831,7 +861,7 @@ def grade_one(source: Source, path: Path, sub_id: str, out_dir: Path, timeout: i
     for c in source.checks:
         idx = {s.kind: n for n, s in enumerate(steps) if s.check == c.id}
         vis, hid = outcomes.get(idx.get("visible")), outcomes.get(idx.get("hidden")) if "hidden" in idx else None
-        seconds = sum(o.seconds for o in (vis, hid) if o)
+        seconds = vis.seconds if vis else 0  # a hidden step's time would tell its inputs to a sleeping submission
         if vis is None:
             checks.append(CheckResult(c.id, c.task, 0, c.points, "not-run", broken.get(c.task, "") + "не выполнялась", seconds))
         elif vis.status != "ok":
@@ -900,21 +930,23 @@ def find_submissions(paths) -> list[Path]:
 
 def submission_ids(paths: list[Path]) -> list[str]:
     """Readable unique ids, safe as file names: the shortest path suffixes that tell the submissions
-    apart, then numbered where two still agree (names that differ only in punctuation)."""
-    parts = [[re.sub(r"[^\w.-]+", "_", x).strip(".") or "_" for x in p.with_suffix("").parts] for p in paths]
-    for depth in range(1, max((len(x) for x in parts), default=1) + 1):
-        ids = ["__".join(x[-depth:]) for x in parts]
-        if len(set(ids)) == len(ids):
-            return ids
-    ids = [x[-1] for x in parts]  # equal at every depth: the file names, numbered
-    taken, unique = set(ids), []
-    for i in ids:
-        n, candidate = 1, i
-        while candidate in unique or (n > 1 and candidate in taken):
-            n += 1
-            candidate = f"{i}-{n}"
-        unique.append(candidate)
-    return unique
+    apart; paths that still agree at full length once made safe (names that differ only in
+    punctuation) are numbered."""
+    parts = [tuple(re.sub(r"[^\w.-]+", "_", x).strip(".") or "_" for x in p.with_suffix("").parts) for p in paths]
+    distinct = sorted(set(parts))
+    for depth in range(1, max((len(x) for x in distinct), default=1) + 1):
+        short = {x: "__".join(x[-depth:]) for x in distinct}
+        if len(set(short.values())) == len(short):
+            break
+    ids, seen = [], {}
+    for x in parts:
+        seen[x] = seen.get(x, 0) + 1
+        candidate = short[x] if seen[x] == 1 else f"{short[x]}-{seen[x]}"
+        while candidate in ids or (seen[x] > 1 and candidate in short.values()):
+            seen[x] += 1
+            candidate = f"{short[x]}-{seen[x]}"
+        ids.append(candidate)
+    return ids
 
 
 def grade_all(source: Source, paths: list[Path], out_dir: Path, timeout: int = CELL_TIMEOUT,
@@ -927,9 +959,10 @@ def grade_all(source: Source, paths: list[Path], out_dir: Path, timeout: int = C
     ids = submission_ids(paths)
     sandbox = grading_sandbox(kernel_name) if sandboxed else None
     threads = course_kernel.torch_threads(kernels_at_once or jobs)
-    refused = refused_cells(source, [_readable(p) for p in paths], kernel_name)
-    args = [(source, p, i, out_dir, timeout, pass_mark, kernel_name, sandbox, r, threads)
-            for p, i, r in zip(paths, ids, refused)]
+    notebooks = [_readable(p) for p in paths]  # read once: what the analyser judges is what runs
+    refused = refused_cells(source, notebooks, kernel_name)
+    args = [(source, p, i, out_dir, timeout, pass_mark, kernel_name, sandbox, r, threads, nb)
+            for p, i, r, nb in zip(paths, ids, refused, notebooks)]
     if jobs <= 1 or len(args) <= 1:
         return [grade_one(*a) for a in args]
     with ProcessPoolExecutor(max_workers=jobs) as pool:

@@ -105,11 +105,30 @@ def collect(course: Course, assignment: str) -> list[Path]:
     for student, (_, entry) in sorted(latest.items()):
         dest = course.dir / "submitted" / student / assignment
         shutil.rmtree(dest, ignore_errors=True)
-        # links are copied as links: the grader reads no submission through one
-        shutil.copytree(entry, dest, symlinks=True, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        dest.mkdir(parents=True)
+        for name in (f"{assignment}.ipynb", "timestamp.txt", "submission_secret.txt"):
+            try:
+                copy_regular(entry / name, dest / name)
+            except OSError as e:  # gone, a link, a FIFO, too large: this student's copy lacks it, no one else's
+                print(f"{entry.name}/{name}: not collected ({e.strerror or e})", file=sys.stderr)
     found = sorted((course.dir / "submitted").glob(f"*/{assignment}/{assignment}.ipynb"))
     print(f"{len(found)} submission(s) of {assignment} in {course.dir / 'submitted'}")
     return found
+
+
+COLLECTED_BYTES = 16 << 20  # a submitted file larger than this is not copied (the grader reads 8 MiB at most)
+
+
+def copy_regular(src: Path, dest: Path) -> None:
+    """Copies `src` if it is a regular file of at most COLLECTED_BYTES, never through a link; OSError otherwise."""
+    fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise OSError(0, "not a regular file")
+        data = f.read(COLLECTED_BYTES + 1)
+    if len(data) > COLLECTED_BYTES:
+        raise OSError(0, f"larger than {COLLECTED_BYTES >> 20} MiB")
+    dest.write_bytes(data)
 
 
 def submitter(entry: Path, assignment: str) -> tuple[str, str | None]:
@@ -123,7 +142,10 @@ def submitter(entry: Path, assignment: str) -> tuple[str, str | None]:
         parse_utc(parts[2])
     except (ValueError, OverflowError, TypeError):
         return student, f"no timestamp in the name ({parts[2]!r})"
-    info = entry.lstat()
+    try:
+        info = entry.lstat()
+    except OSError:
+        return student, "gone while collecting"
     if not stat.S_ISDIR(info.st_mode):
         return student, "not a folder"
     try:
@@ -154,7 +176,8 @@ def grade(course: Course, assignment: str, jobs: int) -> dict:
         folder = course.dir / "feedback" / student / assignment
         folder.mkdir(parents=True, exist_ok=True)
         for name in ("timestamp.txt", "submission_secret.txt"):  # how nbgrader finds the submission
-            shutil.copy2(path.parent / name, folder / name)
+            if (path.parent / name).is_file():  # collected as a regular file, or missing: no feedback for it
+                shutil.copyfile(path.parent / name, folder / name)
         (folder / f"{assignment}.html").write_text(feedback_page(assignment, result), encoding="utf-8")
     course.nbgrader("release_feedback", assignment)
     print(f"feedback released to {len(submissions)} student(s); the class's report: {out / 'report.md'}")

@@ -14,7 +14,8 @@ import homework  # noqa: E402
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="gives files to other accounts: needs root")
 VICTIM, OTHER = "daemon", "bin"     # two accounts every Debian has
-STAMP, LATER = "2026-12-07 10:00:00.000000 UTC", "2099-01-01 00:00:00.000000 UTC"
+EARLIER, STAMP, LATER = ("2026-12-06 09:00:00.000000 UTC", "2026-12-07 10:00:00.000000 UTC",
+                         "2099-01-01 00:00:00.000000 UTC")
 
 
 def entry(inbound: Path, name: str, owner: str, text: str) -> None:
@@ -34,6 +35,7 @@ def test_collect_takes_each_students_own_latest_entry_only(tmp_path, capsys):
     course = homework.Course(tmp_path)
     course.inbound.mkdir(parents=True)
     entry(course.inbound, f"{VICTIM}+rnn+{STAMP}+a", VICTIM, "the victim's own")
+    entry(course.inbound, f"{VICTIM}+rnn+{EARLIER}+f", VICTIM, "the victim's own, an earlier try")
     entry(course.inbound, f"{VICTIM}+rnn+{LATER}+b", OTHER, "forged, dated later")   # in the victim's name
     entry(course.inbound, f"{OTHER}+rnn+no timestamp+c", OTHER, "unreadable name")
     entry(course.inbound, f"{OTHER}+rnn+x", OTHER, "three parts: nbgrader reads x as the timestamp")
@@ -41,7 +43,7 @@ def test_collect_takes_each_students_own_latest_entry_only(tmp_path, capsys):
     (course.inbound / f"{OTHER}+rnn+{STAMP}+e").symlink_to(course.inbound / f"{VICTIM}+rnn+{STAMP}+a")
     found = homework.collect(course, "rnn")
     assert [p.parents[1].name for p in found] == [VICTIM]
-    assert "the victim's own" in found[0].read_text()
+    assert "the victim's own\"" in found[0].read_text()  # the latest of the victim's own, not the earlier try
     warned = capsys.readouterr().err
     for name in (f"{VICTIM}+rnn+{LATER}+b", f"{OTHER}+rnn+no timestamp+c", f"{OTHER}+rnn+x",
                  f"nosuchaccount+rnn+{STAMP}+d", f"{OTHER}+rnn+{STAMP}+e"):

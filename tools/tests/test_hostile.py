@@ -4,7 +4,7 @@ Each attack is a folder of solution cells (`<task>.java`; tasks without a file k
 solution) and an `attack.json`: the assignment, the `honest` score (what the same cells would earn
 without the trick) and, optionally, a `secret` line of the hidden tests; for an attack on a resource,
 what the executed copy `shows` when the limit held (and `never_shows`: what it prints when the limit
-did not), and the `largest_file` the grader may write for it.
+did not; `needs_root`: a limit only root's grading sets), and the `largest_file` the grader may write.
 A `next` submission (a plain wrong answer from assignments/fixtures/, scoring `next_honest`) is
 graded after the attack on the same machine. Every attack must score no more than its honest value, leave
 its reports as the grader wrote them (checked again after the attack had time to act), never show
@@ -110,6 +110,8 @@ BOUNDED = [n for n in ATTACKS if {"shows", "largest_file"} & attack(n).keys()]
 @pytest.mark.parametrize("name", BOUNDED)
 def test_attack_on_a_resource_meets_its_limit(name, attacked):
     spec = attack(name)
+    if spec.get("needs_root") and os.geteuid() != 0:
+        pytest.skip("this limit holds where the grader runs as root (docs/grading.md)")
     executed = nbformat.read(attacked[name][0].executed, as_version=4)
     printed = "".join(o.get("text", "") + o.get("evalue", "") for c in executed.cells for o in c.get("outputs", []))
     if "shows" in spec:
@@ -142,8 +144,7 @@ def test_grading_refuses_untrusted_work_without_a_sandbox(tmp_path):
 # --- one batch, every kind of broken submission --------------------------------------------------
 
 LSTM = ROOT / "assignments" / "source" / "lstm" / "lstm.ipynb"
-THROWS = ('NDArray unroll(NDArray xs, NDArray h0, NDArray c0, Step step) {\n'
-          '    // a line separator \u2028 in a comment\n'
+THROWS = ('NDList lstmStep(NDArray x, NDArray h, NDArray c, NDArray wIh, NDArray wHh, NDArray bIh, NDArray bHh) {\n'
           '    throw new IllegalStateException("line\\u2028separator, controls \\u0001\\u001b[31m and \\uffff");\n}')
 
 
@@ -152,20 +153,23 @@ def broken_batch(folder: Path) -> dict[str, float | None]:
     score it must get (None: reported as unreadable)."""
     source = grade.load_source(LSTM)
     reference = source.nb
-    unroll = next(c.source for c in reference.cells if grade.nbgrader_meta(c).get("grade_id") == "lstm_unroll")
+    cell = {grade.nbgrader_meta(c).get("grade_id"): c.source for c in reference.cells}
     expected = {}
 
     def write(name, nb, score):
         nbformat.write(nb, folder / name)
         expected[name] = score
 
-    write("honest.ipynb", reference, 8)
     write("a b.ipynb", grade.release(reference), 0)       # the same id as the next one, once punctuation is gone
     write("a_b.ipynb", reference, 8)
-    write("line-separator.ipynb", submission(source, {"lstm_unroll": THROWS}), 6)
-    write("deep.ipynb", submission(source, {"lstm_unroll": unroll.replace(
-        "NDArray h = h0", "int depth = " + "(" * 19_000 + "1" + ")" * 19_000 + ";\n    NDArray h = h0")}), 6)
-    write("blank-lines.ipynb", submission(source, {"lstm_unroll": unroll + "\n" * 400_000}), 6)
+    # one kernel for three tasks, each broken its own way: every one costs its task only (8 - 4 - 2 - 2)
+    broken = submission(source, {
+        "lstm_step": THROWS,                                                        # U+2028, controls in the message
+        "lstm_unroll": cell["lstm_unroll"].replace(                                 # nested past the parser's stack
+            "NDArray h = h0", "int depth = " + "(" * 19_000 + "1" + ")" * 19_000 + ";\n    NDArray h = h0"),
+        "forget_bias": cell["forget_bias"] + "\n" * 400_000})                      # longer than any solution
+    broken.cells.append(nbformat.v4.new_markdown_cell("a line\u2028separator in a cell"))
+    write("unparsable.ipynb", broken, 0)
     text = json.loads(nbformat.writes(reference))
     text["cells"][1]["metadata"] = "a string"
     (folder / "metadata-string.ipynb").write_text(json.dumps(text))
@@ -178,6 +182,15 @@ def broken_batch(folder: Path) -> dict[str, float | None]:
     expected["link.ipynb"] = None
     (folder / "not-json.ipynb").write_text('{"cells": [')
     expected["not-json.ipynb"] = None
+    os.mkfifo(folder / "fifo.ipynb")  # reading it would wait for a writer forever
+    expected["fifo.ipynb"] = None
+    text = json.loads(nbformat.writes(reference))
+    solutions = [c for c in text["cells"] if c["metadata"].get("nbgrader", {}).get("solution")]
+    solutions[0]["metadata"]["nbgrader"] = "a string"  # nbformat's schema leaves what is inside it open
+    for c in solutions[1:]:
+        c["metadata"]["nbgrader"]["grade_id"] = [c["metadata"]["nbgrader"]["grade_id"]]
+    (folder / "odd-metadata.ipynb").write_text(json.dumps(text))
+    expected["odd-metadata.ipynb"] = 0  # no solution cell found: every task unsolved, and a row of its own
     return expected
 
 
@@ -199,9 +212,11 @@ def test_one_broken_submission_never_stops_the_batch(tmp_path):
             assert r.score == 0 and r.error and "блокнот не читается" in r.error, (name, r.error)
         else:
             assert r.score == score and not r.error, f"{name}: {r.score:g}\n{_summary(r)}"
+    assert sum("не найдена" in note for note in by_name["odd-metadata.ipynb"].notes) == 3
     assert "символическая ссылка" in by_name["link.ipynb"].error
-    assert any("не удалось разобрать" in c.message for c in by_name["deep.ipynb"].checks), _summary(by_name["deep.ipynb"])
-    assert any("длиннее" in c.message for c in by_name["blank-lines.ipynb"].checks)
+    unparsable = {c.task: c.message for c in by_name["unparsable.ipynb"].checks}
+    assert "не удалось разобрать" in unparsable["lstm_unroll"], _summary(by_name["unparsable.ipynb"])
+    assert "длиннее" in unparsable["forget_bias"] and "IllegalStateException" in unparsable["lstm_step"], unparsable
     ET.parse(out / "report.xml")  # valid XML whatever the students printed
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert len(report["submissions"]) == len(expected)

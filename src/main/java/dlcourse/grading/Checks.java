@@ -159,6 +159,10 @@ public final class Checks {
         shape(actual.getShape(), expected.getShape(), what);
         float[] a = values(actual, what);
         float[] e = values(expected, what);
+        if (a.length != e.length) { // a shape that changed between two questions
+            throw new CheckFailure(
+                    String.format("«%s»: получено %d чисел вместо %d.", what, a.length, e.length));
+        }
         int worst = -1;
         double worstExcess = 0;
         for (int i = 0; i < a.length; i++) {
@@ -296,12 +300,13 @@ public final class Checks {
      * comparison element by element.
      */
     private static float[] values(NDArray array, String what) {
+        Shape shape = new Shape(array.getShape().getShape()); // asked once, counted here
         float[] v = array.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
-        if (v.length != array.getShape().size()) {
+        if (v.length != shape.size()) {
             throw new CheckFailure(
                     String.format(
                             "«%s»: массив формы %s отдал %d чисел вместо %d.",
-                            what, array.getShape(), v.length, array.getShape().size()));
+                            what, shape, v.length, shape.size()));
         }
         return v;
     }

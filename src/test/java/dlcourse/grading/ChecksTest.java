@@ -193,6 +193,27 @@ class ChecksTest {
                             CheckFailure.class, () -> Checks.close(empty, expected, 1e-6, "y"));
             assertTrue(close.getMessage().contains("отдал 0 чисел вместо 4"), close.getMessage());
             assertThrows(CheckFailure.class, () -> Checks.finite(empty, "y"));
+            // one that tells the right shape when compared and none when its numbers are counted
+            int[] asked = {0};
+            NDArray shifty =
+                    (NDArray)
+                            java.lang.reflect.Proxy.newProxyInstance(
+                                    NDArray.class.getClassLoader(),
+                                    new Class<?>[] {NDArray.class},
+                                    (self, method, args) ->
+                                            switch (method.getName()) {
+                                                case "getShape" ->
+                                                        asked[0]++ == 0
+                                                                ? new Shape(2, 2)
+                                                                : new Shape(0);
+                                                case "toType" -> self;
+                                                case "toFloatArray" -> new float[0];
+                                                case "toString" -> "shifty";
+                                                default ->
+                                                        throw new UnsupportedOperationException(
+                                                                method.getName());
+                                            });
+            assertThrows(CheckFailure.class, () -> Checks.close(shifty, expected, 1e-6, "y"));
         }
     }
 }
