@@ -167,26 +167,30 @@ class ChecksTest {
         assertEquals("", buf.toString());
     }
 
+    /** An NDArray of a solution's own making: the shapes {@code shape} gives, and no numbers. */
+    private static NDArray noNumbers(java.util.function.Supplier<Shape> shape) {
+        return (NDArray)
+                java.lang.reflect.Proxy.newProxyInstance(
+                        NDArray.class.getClassLoader(),
+                        new Class<?>[] {NDArray.class},
+                        (self, method, args) ->
+                                switch (method.getName()) {
+                                    case "getShape" -> shape.get();
+                                    case "toType" -> self;
+                                    case "toFloatArray" -> new float[0];
+                                    case "toString" -> "no numbers";
+                                    default ->
+                                            throw new UnsupportedOperationException(
+                                                    method.getName());
+                                });
+    }
+
     @Test
     void anArrayThatYieldsFewerNumbersThanItsShapeSaysFails() {
         try (NDManager m = NDManager.newBaseManager()) {
             // what a solution can return: an NDArray of its own whose shape is right and whose
             // data is empty, so that an element-by-element comparison finds nothing to differ
-            NDArray empty =
-                    (NDArray)
-                            java.lang.reflect.Proxy.newProxyInstance(
-                                    NDArray.class.getClassLoader(),
-                                    new Class<?>[] {NDArray.class},
-                                    (self, method, args) ->
-                                            switch (method.getName()) {
-                                                case "getShape" -> new Shape(2, 2);
-                                                case "toType" -> self;
-                                                case "toFloatArray" -> new float[0];
-                                                case "toString" -> "liar";
-                                                default ->
-                                                        throw new UnsupportedOperationException(
-                                                                method.getName());
-                                            });
+            NDArray empty = noNumbers(() -> new Shape(2, 2));
             NDArray expected = m.ones(new Shape(2, 2));
             CheckFailure close =
                     assertThrows(
@@ -195,24 +199,7 @@ class ChecksTest {
             assertThrows(CheckFailure.class, () -> Checks.finite(empty, "y"));
             // one that tells the right shape when compared and none when its numbers are counted
             int[] asked = {0};
-            NDArray shifty =
-                    (NDArray)
-                            java.lang.reflect.Proxy.newProxyInstance(
-                                    NDArray.class.getClassLoader(),
-                                    new Class<?>[] {NDArray.class},
-                                    (self, method, args) ->
-                                            switch (method.getName()) {
-                                                case "getShape" ->
-                                                        asked[0]++ == 0
-                                                                ? new Shape(2, 2)
-                                                                : new Shape(0);
-                                                case "toType" -> self;
-                                                case "toFloatArray" -> new float[0];
-                                                case "toString" -> "shifty";
-                                                default ->
-                                                        throw new UnsupportedOperationException(
-                                                                method.getName());
-                                            });
+            NDArray shifty = noNumbers(() -> asked[0]++ == 0 ? new Shape(2, 2) : new Shape(0));
             assertThrows(CheckFailure.class, () -> Checks.close(shifty, expected, 1e-6, "y"));
         }
     }
